@@ -1,0 +1,222 @@
+"""DatasetSpec -> DatasetDict(train, [validation], test) with canonical columns.
+
+Columns after preparation: `text`, optional `text_pair`, `label` (a ClassLabel whose names are
+the user's `label_names`, in the user's order). Splits that are missing are carved out of train
+with a seeded stratified split; `max_train_samples` is a seeded stratified subsample.
+Imports `datasets` (no torch), so `harness validate` can run the same code as `harness run`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from harness.errors import HarnessError
+from harness.suite.schema import DatasetSpec
+
+TEXT, PAIR, LABEL = "text", "text_pair", "label"
+
+
+class DataError(HarnessError):
+    """A data problem; `field` is the DatasetSpec field at fault (the caller adds file and line)."""
+
+
+@dataclass
+class PreparedData:
+    splits: object  # datasets.DatasetDict
+    label_names: list[str]
+    positive_label_id: int | None
+    facts: dict = field(default_factory=dict)
+
+    @property
+    def num_labels(self) -> int:
+        return len(self.label_names)
+
+
+_BUILDERS = {"csv": ("csv", {}), "tsv": ("csv", {"delimiter": "\t"}), "json": ("json", {}),
+             "jsonl": ("json", {}), "parquet": ("parquet", {})}
+
+
+def load_raw(spec: DatasetSpec):
+    """The dataset as stored: a DatasetDict keyed by harness split names."""
+    import datasets
+
+    if spec.files is not None:
+        out = {}
+        for split, path in spec.files.items():
+            builder, kwargs = _BUILDERS[spec.file_format(split)]
+            try:
+                out[split] = datasets.load_dataset(builder, data_files={split: path}, split=split,
+                                                   **kwargs)
+            except FileNotFoundError:
+                raise DataError(f"file not found: {path}", field=f"files.{split}") from None
+            except UnicodeDecodeError as e:
+                raise DataError(f"{path} is not UTF-8 text (byte {e.start})",
+                                field=f"files.{split}") from None
+            except Exception as e:  # pyarrow/pandas parse errors come in many classes
+                raise DataError(f"cannot read {path} as {spec.file_format(split)}: "
+                                f"{_first_line(e)}", field=f"files.{split}") from None
+        return datasets.DatasetDict(out)
+    hub = spec.hub
+    try:
+        loaded = datasets.load_dataset(hub.id, hub.config, revision=hub.revision)
+    except Exception as e:
+        raise DataError(f"cannot load hub dataset {hub.id}: {_first_line(e)}", field="hub.id") from None
+    mapping = hub.splits or {s: s for s in ("train", "validation", "test") if s in loaded}
+    missing = [v for v in mapping.values() if v not in loaded]
+    if missing or "train" not in mapping:
+        raise DataError(f"hub dataset {hub.id} has splits {sorted(loaded)}; "
+                        f"need train (map others with hub.splits)", field="hub.splits")
+    return datasets.DatasetDict({ours: loaded[theirs] for ours, theirs in mapping.items()})
+
+
+def prepare(spec: DatasetSpec, raw=None) -> PreparedData:
+    import datasets
+
+    raw = raw if raw is not None else load_raw(spec)
+    label_names = _label_names(spec, raw)
+    splits = {}
+    for split, ds in raw.items():
+        splits[split] = _canonical(spec, split, ds, label_names)
+    features = None
+    for split, ds in splits.items():
+        features = features or ds.features
+        if len(ds) == 0:
+            raise DataError(f"split {split} has no rows", field=_file_field(spec, split))
+    dsd = datasets.DatasetDict(splits)
+    dsd = _carve_missing_splits(spec, dsd, len(label_names))
+    if spec.max_train_samples and spec.max_train_samples < len(dsd["train"]):
+        dsd["train"] = _stratified_take(dsd["train"], spec.max_train_samples, spec.split_seed,
+                                        "max_train_samples")
+    if spec.max_test_samples and spec.max_test_samples < len(dsd["test"]):
+        dsd["test"] = _stratified_take(dsd["test"], spec.max_test_samples, spec.split_seed,
+                                       "max_test_samples")
+    positive = None
+    if len(label_names) == 2:
+        positive = label_names.index(spec.positive_label) if spec.positive_label else 1
+    facts = {split: {"rows": len(ds), "label_counts": _counts(ds, label_names)}
+             for split, ds in dsd.items()}
+    return PreparedData(dsd, label_names, positive, facts)
+
+
+def _label_names(spec: DatasetSpec, raw) -> list[str]:
+    import datasets
+
+    train = raw["train"]
+    if spec.label_column not in train.column_names:
+        raise DataError(f"column {spec.label_column!r} not in train (columns: "
+                        f"{', '.join(train.column_names)})", field="label_column")
+    feature = train.features[spec.label_column]
+    if isinstance(feature, datasets.ClassLabel):
+        if spec.label_names and list(feature.names) != spec.label_names:
+            raise DataError(f"the data's ClassLabel names {feature.names} differ from label_names",
+                            field="label_names")
+        return list(feature.names)
+    if spec.label_names:
+        return list(spec.label_names)
+    values = {v for split in raw.values() if spec.label_column in split.column_names
+              for v in split[spec.label_column]}
+    if any(isinstance(v, float) and not float(v).is_integer() for v in values if v is not None):
+        raise DataError("label column holds non-integer numbers (regression is not a "
+                        "classification task)", field="label_column")
+    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return [str(v) for v in sorted(int(v) for v in values)]
+    sample = ", ".join(sorted(map(str, values))[:5])
+    raise DataError(f"string labels need label_names in your order (found: {sample})",
+                    field="label_names")
+
+
+def _canonical(spec: DatasetSpec, split: str, ds, label_names: list[str]):
+    import datasets
+
+    wanted = [(spec.text_column, TEXT, "text_column"), (spec.label_column, LABEL, "label_column")]
+    if spec.text_pair_column:
+        wanted.insert(1, (spec.text_pair_column, PAIR, "text_pair_column"))
+    for column, _, fld in wanted:
+        if column not in ds.column_names:
+            raise DataError(f"column {column!r} not in split {split} (columns: "
+                            f"{', '.join(ds.column_names)})", field=fld)
+    ds = ds.select_columns([c for c, _, _ in wanted])
+    ds = ds.rename_columns({c: new for c, new, _ in wanted if c != new})
+    feature = ds.features[LABEL]
+    index = {name: i for i, name in enumerate(label_names)}
+    if not isinstance(feature, datasets.ClassLabel):
+        labels = ds[LABEL]
+        ids = []
+        for row, value in enumerate(labels):
+            key = _label_key(value)
+            if key is None:
+                raise DataError(f"split {split} row {row + 1}: empty or NaN label",
+                                field="label_column")
+            if key not in index:
+                raise DataError(f"split {split} row {row + 1}: label {key!r} is not one of "
+                                f"label_names {label_names}", field="label_names")
+            ids.append(index[key])
+        ds = ds.remove_columns(LABEL).add_column(LABEL, ids)
+    for column in (TEXT, PAIR):
+        if column in ds.column_names:
+            texts = ds[column]
+            bad = next((i for i, t in enumerate(texts) if not isinstance(t, str) or not t.strip()), None)
+            if bad is not None:
+                raise DataError(f"split {split} row {bad + 1}: empty or non-text value in "
+                                f"{column!r}", field="text_column" if column == TEXT else "text_pair_column")
+    return ds.cast_column(LABEL, datasets.ClassLabel(names=label_names))
+
+
+def _label_key(value) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _carve_missing_splits(spec: DatasetSpec, dsd, num_labels: int):
+    if "test" not in dsd:
+        _check_stratifiable(dsd["train"], spec.test_size, num_labels, "test_size")
+        parts = dsd["train"].train_test_split(test_size=spec.test_size, seed=spec.split_seed,
+                                              stratify_by_column=LABEL)
+        dsd["train"], dsd["test"] = parts["train"], parts["test"]
+    if "validation" not in dsd and spec.validation_size > 0:
+        share = spec.validation_size / (1 - spec.test_size) if "test" not in (spec.files or {}) \
+            else spec.validation_size
+        _check_stratifiable(dsd["train"], share, num_labels, "validation_size")
+        parts = dsd["train"].train_test_split(test_size=share, seed=spec.split_seed,
+                                              stratify_by_column=LABEL)
+        dsd["train"], dsd["validation"] = parts["train"], parts["test"]
+    return dsd
+
+
+def _check_stratifiable(ds, share: float, num_labels: int, fld: str) -> None:
+    counts = Counter(ds[LABEL])
+    n_test = math.ceil(share * len(ds))
+    rare = [k for k, c in counts.items() if c < 2]
+    if rare or n_test < len(counts) or len(ds) - n_test < len(counts):
+        raise DataError(f"train ({len(ds)} rows, {len(counts)} labels"
+                        + (f", {len(rare)} with a single row" if rare else "")
+                        + f") is too small to stratify a {share:.0%} split", field=fld)
+
+
+def _stratified_take(ds, n: int, seed: int, fld: str):
+    counts = Counter(ds[LABEL])
+    if n < len(counts):
+        raise DataError(f"{n} rows cannot hold all {len(counts)} labels", field=fld)
+    if any(c < 2 for c in counts.values()):
+        return ds.shuffle(seed=seed).select(range(n))
+    return ds.train_test_split(train_size=n, seed=seed, stratify_by_column=LABEL)["train"]
+
+
+def _counts(ds, label_names: list[str]) -> dict[str, int]:
+    counts = Counter(ds[LABEL])
+    return {name: counts.get(i, 0) for i, name in enumerate(label_names)}
+
+
+def _file_field(spec: DatasetSpec, split: str) -> str:
+    return f"files.{split}" if spec.files else "hub.splits"
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return (text[0] if text else type(e).__name__)[:300]

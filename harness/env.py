@@ -1,0 +1,50 @@
+"""Facts about the machine and software a trial ran on (for records and report footers)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import subprocess
+import sys
+from functools import lru_cache
+
+from harness import __version__
+from harness.plan.fingerprint import package_versions
+from harness.store.record import Environment
+
+RECORD_PACKAGES = ("torch", "transformers", "datasets", "accelerate", "scikit-learn", "tokenizers",
+                   "numpy", "pandas", "fugashi", "unidic-lite", "ipadic")
+
+
+@lru_cache(maxsize=1)
+def git_sha() -> str | None:
+    from harness.suite.loader import repo_root
+
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo_root(), capture_output=True,
+                             text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    sha = out.stdout.strip()
+    return sha if out.returncode == 0 and sha else None
+
+
+def device_facts() -> tuple[str, str | None]:
+    """(device, device name); imports torch, so only trial code calls it."""
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda", torch.cuda.get_device_name(0)
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return "mps", "Apple MPS"
+    return "cpu", platform.processor() or platform.machine()
+
+
+def environment(precision: str | None = None, with_device: bool = True) -> Environment:
+    device, name = device_facts() if with_device else ("cpu", None)
+    return Environment(
+        python=sys.version.split()[0], platform=platform.platform(), harness=__version__,
+        packages=package_versions(RECORD_PACKAGES), device=device, device_name=name,
+        precision=precision, git_sha=git_sha(), hostname=socket.gethostname(),
+        cpu_count=os.cpu_count())

@@ -1,0 +1,1 @@
+"""The plan: a suite expanded into trials, each with a stable key."""

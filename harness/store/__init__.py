@@ -1,0 +1,1 @@
+"""The results store: versioned JSON records written atomically, predictions beside them."""

@@ -1,0 +1,97 @@
+"""The results dir of one suite.
+
+    <dir>/suite.resolved.yaml      the resolved suite of the latest run (defaults filled, paths absolute)
+    <dir>/plan.json                the latest run's trials (key, trial_id); reports read these records
+    <dir>/runs/<run_id>.json       one file per run: times, environment, trial outcomes
+    <dir>/runs/<run_id>.suite.yaml the resolved suite as that run saw it
+    <dir>/records/<trial_id>.json  one TrialRecord per trial (the source of truth)
+    <dir>/predictions/<trial_id>.npz  test label ids, predictions, class probabilities (row order)
+    <dir>/models/<trial_id>/       saved fine-tuned model + tokenizer (when save_model)
+    <dir>/leaderboard.md           the latest leaderboard
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from harness.errors import HarnessError
+from harness.store.files import atomic_write_bytes, atomic_write_json, atomic_write_text, npz_bytes
+from harness.store.record import TrialRecord
+
+
+class ResultsStore:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.records_dir = self.root / "records"
+
+    # records -----------------------------------------------------------------------------
+    def record_path(self, trial_id: str) -> Path:
+        return self._inside(self.records_dir / f"{trial_id}.json")
+
+    def write_record(self, record: TrialRecord) -> Path:
+        path = self.record_path(record.trial_id)
+        atomic_write_text(path, record.model_dump_json(indent=2) + "\n")
+        return path
+
+    def read_record(self, trial_id: str) -> TrialRecord | None:
+        path = self.record_path(trial_id)
+        if not path.is_file():
+            return None
+        try:
+            return TrialRecord.model_validate_json(path.read_bytes())
+        except ValidationError as e:
+            raise HarnessError(f"record does not match schema v1: {e.errors()[0]['msg']}",
+                               file=str(path)) from None
+
+    def finished(self, trial_id: str, key: str) -> TrialRecord | None:
+        """The ok record of this trial, if one exists with the same key."""
+        record = self.read_record(trial_id)
+        return record if record and record.key == key and record.status == "ok" else None
+
+    def records(self, trial_ids: list[str] | None = None) -> list[TrialRecord]:
+        if trial_ids is None:
+            paths = sorted(self.records_dir.glob("*.json")) if self.records_dir.is_dir() else []
+            trial_ids = [p.stem for p in paths]
+        return [r for r in (self.read_record(t) for t in trial_ids) if r is not None]
+
+    # artifacts ---------------------------------------------------------------------------
+    def write_predictions(self, trial_id: str, **arrays) -> str:
+        rel = f"predictions/{trial_id}.npz"
+        atomic_write_bytes(self._inside(self.root / rel), npz_bytes(**arrays))
+        return rel
+
+    def model_dir(self, trial_id: str) -> Path:
+        return self._inside(self.root / "models" / trial_id)
+
+    # run metadata --------------------------------------------------------------------------
+    def write_plan(self, entries: list[dict]) -> None:
+        atomic_write_json(self.root / "plan.json", entries)
+
+    def read_plan(self) -> list[dict] | None:
+        path = self.root / "plan.json"
+        if not path.is_file():
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise HarnessError(f"unreadable plan: {e}", file=str(path)) from None
+
+    def write_run(self, run_id: str, info: dict, resolved_suite_yaml: str) -> None:
+        atomic_write_json(self.root / "runs" / f"{run_id}.json", info)
+        atomic_write_text(self.root / "runs" / f"{run_id}.suite.yaml", resolved_suite_yaml)
+        atomic_write_text(self.root / "suite.resolved.yaml", resolved_suite_yaml)
+
+    def write_text(self, name: str, text: str) -> Path:
+        path = self._inside(self.root / name)
+        atomic_write_text(path, text)
+        return path
+
+    def _inside(self, path: Path) -> Path:
+        """Names from suites never escape the results dir."""
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise HarnessError(f"refusing to write outside the results dir: {path}")
+        return path

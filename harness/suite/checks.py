@@ -1,0 +1,140 @@
+"""Checks that need more than the suite file: data files, model dirs, optional packages.
+
+No torch, no hub: what needs the network is reported as not checked, per item.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.data.load import DataError, prepare
+from harness.errors import HarnessError
+from harness.metrics.registry import BINARY_ONLY
+from harness.plan.fingerprint import model_dir
+from harness.suite.loader import LoadedSuite
+
+JA_EXTRA = "pip install 'harness[ja]' (fugashi + unidic-lite + ipadic)"
+_MECAB_DICTS = {"unidic_lite": "unidic_lite", "ipadic": "ipadic", "unidic": "unidic"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    item: str
+    status: str  # ok | not checked | warning
+    detail: str
+
+
+def check_suite(loaded: LoadedSuite) -> tuple[list[Finding], list[HarnessError]]:
+    findings: list[Finding] = []
+    errors: list[HarnessError] = []
+    suite = loaded.suite
+    for i, spec in enumerate(suite.models):
+        try:
+            findings.append(_check_model(loaded, i, spec))
+        except HarnessError as e:
+            errors.append(e)
+    for i, spec in enumerate(suite.datasets):
+        item = f"dataset {spec.name}"
+        if spec.hub is not None:
+            findings.append(Finding(item, "not checked",
+                                    f"hub dataset {spec.hub.id}: columns and labels need the network"))
+            continue
+        try:
+            data = prepare(spec)
+        except DataError as e:
+            field = e.field or ""
+            loc = ("datasets", i, *[int(p) if p.isdigit() else p for p in field.split(".") if p])
+            errors.append(loaded.error(e.message, loc))
+            continue
+        sizes = ", ".join(f"{s} {f['rows']}" for s, f in data.facts.items())
+        findings.append(Finding(item, "ok", f"{data.num_labels} labels ({', '.join(data.label_names[:6])}"
+                                            f"{', ...' if data.num_labels > 6 else ''}); {sizes}"))
+        if data.num_labels != 2:
+            binary = [m.name for m in suite.metrics if m.name in BINARY_ONLY and not m.evaluate]
+            if binary:
+                findings.append(Finding(item, "warning", f"{', '.join(binary)} apply to binary tasks: "
+                                                         f"null for {data.num_labels} labels"))
+    for i, metric in enumerate(suite.metrics):
+        if metric.evaluate and not Path(metric.evaluate).exists():
+            errors.append(loaded.error(f"evaluate module not found: {metric.evaluate}",
+                                       ("metrics", i, "evaluate")))
+        elif metric.evaluate and importlib.util.find_spec("evaluate") is None:
+            errors.append(loaded.error("needs the evaluate package: pip install 'harness[evaluate]'",
+                                       ("metrics", i, "evaluate")))
+    return findings, errors
+
+
+def _check_model(loaded: LoadedSuite, i: int, spec) -> Finding:
+    item = f"model {spec.display_name}"
+    field = "path" if spec.path else "package" if spec.package else "id"
+    try:
+        local = model_dir(spec)
+    except HarnessError as e:
+        raise loaded.error(e.message, ("models", i, "package")) from None
+    if local is None:
+        cached = _hub_cached_dir(spec)
+        if cached is None:
+            return Finding(item, "not checked",
+                           f"hub model {spec.id}: not in the local HF cache; config and tokenizer "
+                           "need the network")
+        local = cached
+    if not local.is_dir():
+        raise loaded.error(f"model dir not found: {local}", ("models", i, field))
+    config_path = local / "config.json"
+    if not config_path.is_file():
+        raise loaded.error(f"{local} has no config.json (not a transformers model dir)",
+                           ("models", i, field))
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        model_type = config["model_type"]
+    except (ValueError, KeyError, UnicodeDecodeError):
+        raise loaded.error(f"{config_path} is not a transformers config (no model_type)",
+                           ("models", i, field)) from None
+    tokenizer = _tokenizer_facts(local)
+    if tokenizer is None:
+        raise loaded.error(f"{local} has no tokenizer files (tokenizer_config.json, tokenizer.json "
+                           "or vocab.txt)", ("models", i, field))
+    _check_mecab(loaded, i, field, tokenizer)
+    if spec.trust_remote_code:
+        print(f"warning: {item} sets trust_remote_code: code from that repo will run")
+    limit = config.get("max_position_embeddings")
+    if isinstance(limit, int) and spec.max_length > limit:
+        raise loaded.error(f"max_length {spec.max_length} exceeds the model's "
+                           f"max_position_embeddings {limit}", ("models", i, "max_length"))
+    return Finding(item, "ok", f"{model_type}, tokenizer {tokenizer.get('tokenizer_class', '?')}")
+
+
+def _hub_cached_dir(spec) -> Path | None:
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return None
+    found = try_to_load_from_cache(spec.id, "config.json", revision=spec.revision)
+    return Path(found).parent if isinstance(found, str) else None
+
+
+def _tokenizer_facts(local: Path) -> dict | None:
+    config = local / "tokenizer_config.json"
+    if config.is_file():
+        try:
+            return json.loads(config.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return None
+    return {} if (local / "tokenizer.json").is_file() or (local / "vocab.txt").is_file() else None
+
+
+def _check_mecab(loaded: LoadedSuite, i: int, field: str, tokenizer: dict) -> None:
+    """cl-tohoku style BertJapaneseTokenizer: needs fugashi and a MeCab dictionary package."""
+    if tokenizer.get("tokenizer_class") != "BertJapaneseTokenizer" or \
+            tokenizer.get("word_tokenizer_type", "mecab") != "mecab":
+        return
+    if importlib.util.find_spec("fugashi") is None:
+        raise loaded.error(f"its BertJapaneseTokenizer needs fugashi: {JA_EXTRA}", ("models", i, field))
+    dic = (tokenizer.get("mecab_kwargs") or {}).get("mecab_dic", "ipadic")
+    package = _MECAB_DICTS.get(dic)
+    if package and importlib.util.find_spec(package) is None:
+        raise loaded.error(f"its tokenizer needs the MeCab dictionary {dic}: pip install "
+                           f"{package.replace('_', '-')} (or {JA_EXTRA})", ("models", i, field))

@@ -1,0 +1,1 @@
+"""Trials: methods (finetune, majority baseline, ...) run one trial and return an outcome."""

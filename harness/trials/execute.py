@@ -1,0 +1,58 @@
+"""Run one trial and turn whatever happens into a TrialRecord: ok, failed or diverged."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from datetime import datetime, timezone
+
+from harness.env import environment
+from harness.store.record import ErrorInfo, ModelFacts, Timing, TrialRecord
+from harness.trials.outcome import Diverged, MethodOutcome
+from harness.trials.registry import method_runner
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def execute(trial, ctx) -> TrialRecord:
+    started, t0 = now(), time.perf_counter()
+    outcome: MethodOutcome | None = None
+    error = None
+    status = "ok"
+    try:
+        outcome = method_runner(trial.method)(trial, ctx)
+    except KeyboardInterrupt:
+        raise
+    except Diverged as e:
+        status, error = "diverged", ErrorInfo(type="Diverged", message=str(e))
+    except Exception as e:  # one bad trial never stops the others
+        status = "failed"
+        lines = traceback.format_exc().strip().splitlines()
+        error = ErrorInfo(type=type(e).__name__, message=(str(e).strip().splitlines() or [""])[0][:500],
+                          traceback="\n".join(lines[-15:]))
+    artifacts = {}
+    data = ctx.data.get(trial.dataset.name)
+    if outcome is not None:
+        artifacts["predictions"] = ctx.store.write_predictions(
+            trial.trial_id, label_ids=outcome.test_label_ids.astype("int32"),
+            predictions=outcome.test_predictions.astype("int32"),
+            **({"probabilities": outcome.test_probabilities}
+               if outcome.test_probabilities is not None else {}))
+        if outcome.model_dir:
+            artifacts["model"] = outcome.model_dir
+    return TrialRecord(
+        key=trial.key, trial_id=trial.trial_id, run_id=ctx.run_id, suite_name=ctx.suite.name,
+        status=status, error=error, method=trial.method,
+        model_name=trial.model.display_name if trial.model else None,
+        dataset_name=trial.dataset.name, scheduler=trial.scheduler, seed=trial.seed,
+        config=trial.key_material, metrics=outcome.metrics if outcome else {},
+        main_metric=ctx.suite.main, label_names=data.label_names if data else [],
+        data_facts=data.facts if data else {},
+        timing=Timing(total_wall_s=time.perf_counter() - t0, **(outcome.timing if outcome else {})),
+        log_history=outcome.log_history if outcome else [],
+        model_facts=ModelFacts(**outcome.model_facts) if outcome and outcome.model_facts else None,
+        environment=environment(outcome.precision if outcome else None,
+                                with_device=trial.model is not None),
+        started_at=started, finished_at=now(), artifacts=artifacts)
