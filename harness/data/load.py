@@ -79,9 +79,7 @@ def prepare(spec: DatasetSpec, raw=None) -> PreparedData:
     splits = {}
     for split, ds in raw.items():
         splits[split] = _canonical(spec, split, ds, label_names)
-    features = None
     for split, ds in splits.items():
-        features = features or ds.features
         if len(ds) == 0:
             raise DataError(f"split {split} has no rows", field=_file_field(spec, split))
     dsd = datasets.DatasetDict(splits)
@@ -116,8 +114,8 @@ def _label_names(spec: DatasetSpec, raw) -> list[str]:
     if spec.label_names:
         return list(spec.label_names)
     values = {v for split in raw.values() if spec.label_column in split.column_names
-              for v in split[spec.label_column]}
-    if any(isinstance(v, float) and not float(v).is_integer() for v in values if v is not None):
+              for v in split[spec.label_column] if _label_key(v) is not None}
+    if any(isinstance(v, float) and not float(v).is_integer() for v in values):
         raise DataError("label column holds non-integer numbers (regression is not a "
                         "classification task)", field="label_column")
     if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
@@ -142,13 +140,21 @@ def _canonical(spec: DatasetSpec, split: str, ds, label_names: list[str]):
     feature = ds.features[LABEL]
     index = {name: i for i, name in enumerate(label_names)}
     if not isinstance(feature, datasets.ClassLabel):
-        labels = ds[LABEL]
+        # Integer labels with label_names given are ids (0 = first name); strings are names.
+        as_ids = bool(spec.label_names) and str(getattr(feature, "dtype", "")).startswith("int")
         ids = []
-        for row, value in enumerate(labels):
+        for row, value in enumerate(ds[LABEL]):
             key = _label_key(value)
             if key is None:
                 raise DataError(f"split {split} row {row + 1}: empty or NaN label",
                                 field="label_column")
+            if as_ids:
+                if not 0 <= int(value) < len(label_names):
+                    raise DataError(f"split {split} row {row + 1}: label id {value} is outside "
+                                    f"0..{len(label_names) - 1} (label_names has "
+                                    f"{len(label_names)} names)", field="label_names")
+                ids.append(int(value))
+                continue
             if key not in index:
                 raise DataError(f"split {split} row {row + 1}: label {key!r} is not one of "
                                 f"label_names {label_names}", field="label_names")

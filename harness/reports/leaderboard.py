@@ -51,8 +51,10 @@ def render(frame, fmt: str, *, title: str = "", footer: list[str] | None = None)
     from tabulate import tabulate
 
     shown = frame if frame["failed"].any() else frame.drop(columns="failed")
-    body = tabulate(shown, headers="keys", tablefmt="github", floatfmt=".4f", showindex=False,
-                    missingval="")
+    shown = shown.astype(object).where(shown.notna(), None)  # blank cells, not "nan"
+    floatfmt = [".1f" if c == THROUGHPUT else ".4f" for c in shown.columns]
+    body = tabulate(shown.values.tolist(), headers=list(shown.columns), tablefmt="github",
+                    floatfmt=floatfmt, missingval="")
     parts = [f"## {title}\n" if title else "", body]
     if footer:
         parts.append("\n" + "\n".join(footer))

@@ -38,8 +38,12 @@ def tokenized_splits(spec, dataset, tokenizer, ctx):
         data = ctx.prepared(dataset)
 
         def encode(batch):
-            pair = batch[PAIR] if PAIR in batch else None
-            return tokenizer(batch[TEXT], pair, truncation=True, max_length=spec.max_length)
+            if PAIR not in batch:
+                return tokenizer(batch[TEXT], truncation=True, max_length=spec.max_length)
+            # BertJapaneseTokenizer leaves token_type_ids out unless asked, even for pairs;
+            # Trainer drops them for models whose forward() does not take them.
+            return tokenizer(batch[TEXT], batch[PAIR], truncation=True, max_length=spec.max_length,
+                             return_token_type_ids=True)
 
         drop = [c for c in (TEXT, PAIR) if c in data.splits["train"].column_names]
         return data.splits.map(encode, batched=True, remove_columns=drop,

