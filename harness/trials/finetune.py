@@ -13,6 +13,7 @@ from harness.data.load import LABEL, PAIR, TEXT
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
 from harness.plan.fingerprint import model_dir
+from harness.suite.checks import JA_EXTRA
 from harness.trials.outcome import Diverged, MethodOutcome
 
 
@@ -25,8 +26,14 @@ def load_tokenizer(spec, ctx):
     def make():
         from transformers import AutoTokenizer
 
-        return AutoTokenizer.from_pretrained(model_source(spec), revision=spec.revision,
-                                             trust_remote_code=spec.trust_remote_code)
+        try:
+            return AutoTokenizer.from_pretrained(model_source(spec), revision=spec.revision,
+                                                 trust_remote_code=spec.trust_remote_code)
+        except ImportError as e:  # a MeCab tokenizer without fugashi or its dictionary
+            if any(name in str(e) for name in ("fugashi", "unidic", "ipadic")):
+                raise ImportError(f"{spec.display_name}'s tokenizer needs fugashi and a MeCab "
+                                  f"dictionary: {JA_EXTRA}") from e
+            raise
 
     return ctx.cached(("tokenizer", spec.display_name), make)
 

