@@ -30,6 +30,19 @@ def git_sha() -> str | None:
     return sha if out.returncode == 0 and sha else None
 
 
+@lru_cache(maxsize=1)
+def git_dirty() -> bool | None:
+    """True when tracked files differ from HEAD: the sha alone would not reproduce the run."""
+    from harness.suite.loader import repo_root
+
+    try:
+        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                             cwd=repo_root(), capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bool(out.stdout.strip()) if out.returncode == 0 else None
+
+
 def device_facts() -> tuple[str, str | None]:
     """(device, device name); imports torch, so only trial code calls it."""
     import torch
@@ -46,5 +59,5 @@ def environment(precision: str | None = None, with_device: bool = True) -> Envir
     return Environment(
         python=sys.version.split()[0], platform=platform.platform(), harness=__version__,
         packages=package_versions(RECORD_PACKAGES), device=device, device_name=name,
-        precision=precision, git_sha=git_sha(), hostname=socket.gethostname(),
+        precision=precision, git_sha=git_sha(), git_dirty=git_dirty(), hostname=socket.gethostname(),
         cpu_count=os.cpu_count())

@@ -50,7 +50,7 @@ def _footer(records, suite_name: str) -> list[str]:
     versions = ", ".join(f"{k} {v}" for k, v in env.packages.items()
                          if k in ("torch", "transformers", "datasets") and v)
     lines = [f"suite {suite_name} · finished {finished} · harness {env.harness}"
-             f"{' @ ' + env.git_sha[:10] if env.git_sha else ''} · {versions} · seeds "
+             f"{' @ ' + env.git_sha[:10] if env.git_sha else ''}{'+dirty' if env.git_dirty else ''} · {versions} · seeds "
              f"{', '.join(map(str, seeds)) or '-'} · device {env.device}"
              f"{' (' + env.device_name + ')' if env.device_name else ''}"
              f"{', ' + env.precision if env.precision else ''}"]

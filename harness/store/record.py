@@ -54,6 +54,7 @@ class Environment(_Part):
     device_name: str | None = None
     precision: str | None = Field(None, description="float32, bf16 or fp16 as trained")
     git_sha: str | None = None
+    git_dirty: bool | None = Field(None, description="Tracked files differed from git_sha.")
     hostname: str | None = None
     cpu_count: int | None = None
 
