@@ -35,14 +35,17 @@ def _save_tiny_model(
     out_dir: Path,
     vocab_size: int,
     *,
-    hidden_size: int,
-    num_layers: int,
-    num_heads: int,
-    intermediate_size: int,
-    max_position_embeddings: int,
-    seed: int,
+    hidden_size: int = 32,
+    num_layers: int = 2,
+    num_heads: int = 2,
+    intermediate_size: int = 37,
+    max_position_embeddings: int = 128,
+    seed: int = 0,
 ) -> None:
-    """Save a randomly initialised tiny ``BertModel`` (safetensors) into ``out_dir``."""
+    """Save a randomly initialised tiny ``BertModel`` (safetensors) into ``out_dir``.
+
+    The ``make_tiny_*`` builders pass their ``**shape`` keywords (sizes, ``seed``) through to here.
+    """
     config = BertConfig(
         vocab_size=vocab_size,
         hidden_size=hidden_size,
@@ -71,12 +74,8 @@ def make_tiny_bert(
     texts: list[str],
     *,
     vocab_size: int = 500,
-    hidden_size: int = 32,
-    num_layers: int = 2,
-    num_heads: int = 2,
-    intermediate_size: int = 37,
     max_position_embeddings: int = 128,
-    seed: int = 0,
+    **shape: int,
 ) -> Path:
     """Write an uncased WordPiece ``BertTokenizerFast`` built from ``texts`` and a tiny ``BertModel`` to ``out_dir``.
 
@@ -98,16 +97,7 @@ def make_tiny_bert(
         vocab={tok: i for i, tok in enumerate(vocab)}, do_lower_case=True, model_max_length=max_position_embeddings
     )
     tokenizer.save_pretrained(out_dir)
-    _save_tiny_model(
-        out_dir,
-        len(tokenizer),
-        hidden_size=hidden_size,
-        num_layers=num_layers,
-        num_heads=num_heads,
-        intermediate_size=intermediate_size,
-        max_position_embeddings=max_position_embeddings,
-        seed=seed,
-    )
+    _save_tiny_model(out_dir, len(tokenizer), max_position_embeddings=max_position_embeddings, **shape)
     return out_dir
 
 
@@ -117,12 +107,8 @@ def make_tiny_japanese_bert(
     *,
     dic: str = "unidic_lite",
     vocab_size: int = 2000,
-    hidden_size: int = 32,
-    num_layers: int = 2,
-    num_heads: int = 2,
-    intermediate_size: int = 37,
     max_position_embeddings: int = 128,
-    seed: int = 0,
+    **shape: int,
 ) -> Path:
     """Write a MeCab + WordPiece ``BertJapaneseTokenizer`` built from ``texts`` and a tiny ``BertModel``.
 
@@ -148,16 +134,7 @@ def make_tiny_japanese_bert(
         model_max_length=max_position_embeddings,
     )
     tokenizer.save_pretrained(out_dir)
-    _save_tiny_model(
-        out_dir,
-        len(tokenizer),
-        hidden_size=hidden_size,
-        num_layers=num_layers,
-        num_heads=num_heads,
-        intermediate_size=intermediate_size,
-        max_position_embeddings=max_position_embeddings,
-        seed=seed,
-    )
+    _save_tiny_model(out_dir, len(tokenizer), max_position_embeddings=max_position_embeddings, **shape)
     return out_dir
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from harness.errors import HarnessError
 from harness.store.store import ResultsStore
 
@@ -19,7 +17,7 @@ def report_inputs(root: Path):
     records = store.records([e["trial_id"] for e in plan] if plan is not None else None)
     if not records:
         raise HarnessError("no trial records here (run `harness run SUITE` first)", file=str(root))
-    suite = _resolved_suite(root)
+    suite = store.read_resolved_suite()
     if suite is not None:
         metrics = [m["name"] for m in suite["metrics"]]
         main = suite.get("main_metric") or metrics[0]
@@ -30,16 +28,6 @@ def report_inputs(root: Path):
         name = records[0].suite_name
     footer = _footer(records, name)
     return store, records, metrics, main, f"{name}: test split, mean over seeds", footer
-
-
-def _resolved_suite(root: Path) -> dict | None:
-    path = root / "suite.resolved.yaml"
-    if not path.is_file():
-        return None
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise HarnessError(f"unreadable resolved suite: {e}", file=str(path)) from None
 
 
 def _footer(records, suite_name: str) -> list[str]:

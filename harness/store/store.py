@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
 from pydantic import ValidationError
 
 from harness.errors import HarnessError
@@ -71,18 +72,25 @@ class ResultsStore:
         atomic_write_json(self.root / "plan.json", entries)
 
     def read_plan(self) -> list[dict] | None:
-        path = self.root / "plan.json"
-        if not path.is_file():
-            return None
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise HarnessError(f"unreadable plan: {e}", file=str(path)) from None
+        return self._read_optional("plan.json", json.loads, "plan")
 
     def write_run(self, run_id: str, info: dict, resolved_suite_yaml: str) -> None:
         atomic_write_json(self.root / "runs" / f"{run_id}.json", info)
         atomic_write_text(self.root / "runs" / f"{run_id}.suite.yaml", resolved_suite_yaml)
         atomic_write_text(self.root / "suite.resolved.yaml", resolved_suite_yaml)
+
+    def read_resolved_suite(self) -> dict | None:
+        return self._read_optional("suite.resolved.yaml", yaml.safe_load, "resolved suite")
+
+    def _read_optional(self, name: str, parse, what: str):
+        """The parsed file, None when absent; a one-line error naming it when unreadable."""
+        path = self.root / name
+        if not path.is_file():
+            return None
+        try:
+            return parse(path.read_text(encoding="utf-8"))
+        except (ValueError, yaml.YAMLError, UnicodeDecodeError) as e:
+            raise HarnessError(f"unreadable {what}: {e}", file=str(path)) from None
 
     def write_text(self, name: str, text: str) -> Path:
         path = self._inside(self.root / name)
