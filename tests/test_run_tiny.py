@@ -145,3 +145,29 @@ def test_label_order_is_the_users(tmp_path, tiny_bert, english_data):
     texts = pd.read_csv(english_data / "train.csv")
     expected = [["weather", "sports", "food"].index(n) for n in texts["label"]]
     assert data.splits["train"]["label"] == expected
+
+
+def test_added_metric_comes_from_stored_predictions(finished_run, tmp_path, tiny_bert, english_data,
+                                                    capsys):
+    import shutil
+
+    from sklearn.metrics import f1_score
+
+    _, _, results = finished_run
+    copy = tmp_path / "results"
+    shutil.copytree(results, copy)
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(tiny_suite(tiny_bert, english_data, schedulers=("linear", "cosine"),
+                                extra_training="  save_model: true",
+                                metrics="[accuracy, f1_macro, mcc, f1_weighted]"), encoding="utf-8")
+    assert main(["run", str(suite), "--results-dir", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert "harness: 0 trained, 3 already done" in out
+    assert out.count("added f1_weighted from stored test predictions") == 3
+    store = ResultsStore(copy)
+    for r in store.records():
+        with np.load(copy / r.artifacts["predictions"]) as z:
+            expected = f1_score(z["label_ids"], z["predictions"], average="weighted")
+        assert r.metrics["test"]["f1_weighted"] == pytest.approx(expected)
+    assert main(["report", str(copy), "--format", "csv"]) == 0
+    assert "accuracy,f1_macro,mcc,f1_weighted" in capsys.readouterr().out

@@ -1,6 +1,7 @@
 """Executor registry: how the plan's trials get run. `local` runs them one at a time here.
 
-Every executor keeps the same rules: a trial whose key already has an ok record is skipped; each
+Every executor keeps the same rules: a trial whose key already has an ok record is skipped (a
+metric the suite gained since is computed from its stored test predictions); each
 finished trial's record is written at once (atomically), so a crash loses at most the trial in
 flight; one failing trial never stops the others.
 """
@@ -31,9 +32,14 @@ def run_local(trials, suite, store, run_id, *, verbose=False, echo=print) -> dic
     width = len(str(len(trials)))
     for i, trial in enumerate(trials, 1):
         prefix = f"[{i:>{width}}/{len(trials)}] {trial.label}"
-        if store.finished(trial.trial_id, trial.key):
+        done = store.finished(trial.trial_id, trial.key)
+        if done:
             outcomes[trial.trial_id] = "skipped"
-            echo(f"{prefix}: done earlier, skipped")
+            from harness.trials.backfill import backfill_test_metrics
+
+            added = backfill_test_metrics(done, trial, suite, store)
+            echo(f"{prefix}: done earlier, skipped"
+                 + (f"; added {', '.join(added)} from stored test predictions" if added else ""))
             continue
         from harness.trials.execute import execute
 
