@@ -90,12 +90,17 @@ def prepare(spec: DatasetSpec, raw=None) -> PreparedData:
     if spec.max_test_samples and spec.max_test_samples < len(dsd["test"]):
         dsd["test"] = _stratified_take(dsd["test"], spec.max_test_samples, spec.split_seed,
                                        "max_test_samples")
-    positive = None
-    if len(label_names) == 2:
-        positive = label_names.index(spec.positive_label) if spec.positive_label else 1
+    positive = positive_label_id(spec, label_names)
     facts = {split: {"rows": len(ds), "label_counts": _counts(ds, label_names)}
              for split, ds in dsd.items()}
     return PreparedData(dsd, label_names, positive, facts)
+
+
+def positive_label_id(spec: DatasetSpec, label_names: list[str]) -> int | None:
+    """The positive class of a binary task: `positive_label`, else the second name; None otherwise."""
+    if len(label_names) != 2:
+        return None
+    return label_names.index(spec.positive_label) if spec.positive_label else 1
 
 
 def _label_names(spec: DatasetSpec, raw) -> list[str]:

@@ -37,9 +37,9 @@ def _footer(records, suite_name: str) -> list[str]:
     finished = max(r.finished_at for r in records)
     versions = ", ".join(f"{k} {v}" for k, v in env.packages.items()
                          if k in ("torch", "transformers", "datasets") and v)
-    lines = [f"suite {suite_name} · finished {finished} · harness {env.harness}"
-             f"{' @ ' + env.git_sha[:10] if env.git_sha else ''}{'+dirty' if env.git_dirty else ''} · {versions} · seeds "
-             f"{', '.join(map(str, seeds)) or '-'} · device {env.device}"
+    code = f" @ {env.git_sha[:10]}{'+dirty' if env.git_dirty else ''}" if env.git_sha else ""
+    lines = [f"suite {suite_name} · finished {finished} · harness {env.harness}{code} · {versions}"
+             f" · seeds {', '.join(map(str, seeds)) or '-'} · device {env.device}"
              f"{' (' + env.device_name + ')' if env.device_name else ''}"
              f"{', ' + env.precision if env.precision else ''}"]
     failed = [r for r in records if r.status != "ok"]

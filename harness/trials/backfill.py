@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from harness.data.load import positive_label_id
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
 
@@ -23,11 +24,7 @@ def backfill_test_metrics(record, trial, suite, store) -> list[str]:
         y_true, y_pred = arrays["label_ids"], arrays["predictions"]
         probs = arrays["probabilities"] if "probabilities" in arrays.files else None
     names = record.label_names
-    positive = None
-    if len(names) == 2:
-        spec = trial.dataset
-        positive = names.index(spec.positive_label) if spec.positive_label else 1
-    ctx = MetricContext(len(names), positive, probs)
+    ctx = MetricContext(len(names), positive_label_id(trial.dataset, names), probs)
     added = compute_metrics(missing, y_true, y_pred, ctx)
     record.metrics["test"] = {**test, **added}
     store.write_record(record)
