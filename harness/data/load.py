@@ -55,6 +55,9 @@ def load_raw(spec: DatasetSpec):
                 raise DataError(f"{path} is not UTF-8 text (byte {e.start})",
                                 field=f"files.{split}") from None
             except Exception as e:  # pyarrow/pandas parse errors come in many classes
+                if "corresponds to no data" in str(e):  # datasets' words for a header-only file
+                    raise DataError(f"split {split} has no rows ({path})",
+                                    field=f"files.{split}") from None
                 raise DataError(f"cannot read {path} as {spec.file_format(split)}: "
                                 f"{_first_line(e)}", field=f"files.{split}") from None
         return datasets.DatasetDict(out)
