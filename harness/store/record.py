@@ -86,3 +86,6 @@ class TrialRecord(_Part):
     finished_at: str
     artifacts: dict[str, str] = Field(
         default_factory=dict, description="Paths relative to the results dir: predictions, model.")
+    cache_hits: dict[str, bool] = Field(
+        default_factory=dict, description="Per on-disk cache the trial used (tokenized, embeddings): "
+                                          "whether it was reused rather than computed.")
