@@ -47,22 +47,45 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     store.write_plan([{"key": t.key, "trial_id": t.trial_id, "label": t.label} for t in trials])
     run_info = {"run_id": run_id, "suite": str(loaded.path.resolve()), "started_at": started,
-                "trials": len(trials), "status": "running"}
+                "trials": len(trials), "status": "running", **run_owner()}
     resolved = resolved_yaml(loaded)
     store.write_run(run_id, run_info, resolved)
     echo(f"harness: {suite.name}: {len(trials)} trials -> {store.root}")
     t0 = time.perf_counter()
     outcomes = EXECUTORS[executor](trials, suite, store, run_id, verbose=verbose, echo=echo)
     counts = {s: sum(1 for o in outcomes.values() if o == s)
-              for s in ("skipped", "ok", "failed", "diverged", "interrupted")}
-    run_info.update(status="done", finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              for s in ("skipped", "ok", "failed", "diverged", "interrupted", "elsewhere",
+                        "not started")}
+    stopped = counts["interrupted"] or counts["not started"]
+    run_info.update(status="interrupted" if stopped else "done",
+                    finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     wall_s=round(time.perf_counter() - t0, 2), outcomes=outcomes, counts=counts)
     store.write_run(run_id, run_info, resolved)
     echo(f"harness: {counts['ok']} trained, {counts['skipped']} already done, "
          f"{counts['failed'] + counts['diverged']} failed in {run_info['wall_s']:.1f} s")
+    echo(outcome_line(counts))
     echo("")
-    echo(report(store.root, "md"))
-    return 1 if counts["failed"] or counts["diverged"] or counts["interrupted"] else 0
+    if store.records_dir.is_dir() and any(store.records_dir.glob("*.json")):
+        echo(report(store.root, "md"))
+    if stopped:
+        return 130
+    return 1 if counts["failed"] or counts["diverged"] else 0
+
+
+def run_owner() -> dict:
+    """Who runs this: lets a later run mark this one abandoned if its process was killed."""
+    import os
+
+    from harness.store.claims import process_start_time
+    from harness.store.files import HOST
+
+    return {"pid": os.getpid(), "host": HOST, "process_started": process_start_time(os.getpid())}
+
+
+def outcome_line(counts: dict[str, int]) -> str:
+    """Every outcome with a count, so the exit code is explained in one line."""
+    shown = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    return f"harness: outcomes: {shown or 'no trials'}"
 
 
 def report(results_dir: str | Path, fmt: str = "md") -> str:

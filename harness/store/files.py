@@ -5,13 +5,23 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import socket
 import tempfile
 from pathlib import Path
+
+# Temp files carry their writer's pid and host, so a later run can remove the ones a killed
+# process left behind (harness.store.sweep) without touching a live writer's.
+HOST = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname())
+
+
+def owner_tag() -> str:
+    return f"~{os.getpid()}@{HOST}~"
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{owner_tag()}", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

@@ -89,3 +89,7 @@ class TrialRecord(_Part):
     cache_hits: dict[str, bool] = Field(
         default_factory=dict, description="Per on-disk cache the trial used (tokenized, embeddings): "
                                           "whether it was reused rather than computed.")
+    attempts: list[dict[str, Any]] = Field(
+        default_factory=list, description="Out-of-memory retries, one entry per attempt (empty when "
+                                          "the first attempt ran): reason, outcome, batch_size, "
+                                          "gradient_accumulation_steps, eval_batch_size.")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from harness.data.load import PreparedData, prepare
 from harness.store.store import ResultsStore
-from harness.suite.schema import DatasetSpec, Suite
+from harness.suite.schema import DatasetSpec, Suite, TrainingSpec
+from harness.trials.interrupt import StopRequest
 
 
 @dataclass
@@ -19,6 +20,19 @@ class TrialContext:
     verbose: bool = False
     data: dict[str, PreparedData] = field(default_factory=dict)
     _cache: dict = field(default_factory=dict)
+    stop: StopRequest = field(default_factory=StopRequest)
+    training_override: dict | None = None  # set by the OOM retry loop (harness.trials.retry)
+
+    @property
+    def training(self) -> TrainingSpec:
+        """The suite's training settings, with this attempt's batch override (OOM retries)."""
+        base = self.suite.training
+        return base.model_copy(update=self.training_override) if self.training_override else base
+
+    def trainer_callbacks(self, trial) -> list:
+        from harness.trials.callbacks import trainer_callbacks
+
+        return trainer_callbacks(trial, self.stop)
 
     def prepared(self, spec: DatasetSpec) -> PreparedData:
         if spec.name not in self.data:

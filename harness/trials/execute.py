@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 
 from harness.env import environment
 from harness.store.record import ErrorInfo, ModelFacts, Timing, TrialRecord
-from harness.trials.outcome import Diverged, MethodOutcome
-from harness.trials.registry import method_runner
+from harness.trials.outcome import Diverged, Interrupted, MethodOutcome
+from harness.trials.retry import run_with_oom_retries
 
 
 def now() -> str:
@@ -21,12 +21,15 @@ def execute(trial, ctx) -> TrialRecord:
     outcome: MethodOutcome | None = None
     error = None
     status = "ok"
+    attempts: list[dict] = []  # OOM retries (harness.trials.retry)
     try:
-        outcome = method_runner(trial.method)(trial, ctx)
+        outcome = run_with_oom_retries(trial, ctx, attempts)
     except KeyboardInterrupt:
         raise
     except Diverged as e:
         status, error = "diverged", ErrorInfo(type="Diverged", message=str(e))
+    except Interrupted as e:
+        status, error = "interrupted", ErrorInfo(type="Interrupted", message=str(e))
     except Exception as e:  # one bad trial never stops the others
         status = "failed"
         lines = traceback.format_exc().strip().splitlines()
@@ -55,4 +58,4 @@ def execute(trial, ctx) -> TrialRecord:
         model_facts=ModelFacts(**outcome.model_facts) if outcome and outcome.model_facts else None,
         environment=environment(outcome.precision if outcome else None,
                                 with_device=trial.model is not None),
-        started_at=started, finished_at=now(), artifacts=artifacts)
+        started_at=started, finished_at=now(), artifacts=artifacts, attempts=attempts)

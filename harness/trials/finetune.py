@@ -92,7 +92,7 @@ def run(trial, ctx) -> MethodOutcome:
                               EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments,
                               set_seed)
 
-    spec, training, suite = trial.model, ctx.suite.training, ctx.suite
+    spec, training, suite = trial.model, ctx.training, ctx.suite
     data = ctx.prepared(trial.dataset)
     tokenizer = load_tokenizer(spec, ctx)
     splits = tokenized_splits(spec, trial.dataset, tokenizer, ctx)
@@ -132,11 +132,12 @@ def run(trial, ctx) -> MethodOutcome:
         metric_for_best_model=best_metric if training.load_best_model_at_end else None,
         greater_is_better=True if training.load_best_model_at_end else None,
         bf16=precision == "bf16", fp16=precision == "fp16",
+        logging_nan_inf_filter=False,  # a NaN loss must show, not be averaged away
         logging_strategy="steps", logging_steps=training.logging_steps, logging_first_step=True,
         report_to="none", disable_tqdm=not (ctx.verbose or sys.stderr.isatty()),
         save_only_model=True, dataloader_pin_memory=torch.cuda.is_available(),
     )
-    callbacks = []
+    callbacks = ctx.trainer_callbacks(trial)  # Ctrl-C, NaN/inf, fault injection
     if training.early_stopping_patience and evaluating:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=training.early_stopping_patience))
     trainer = Trainer(model=model, args=args, train_dataset=splits["train"],

@@ -11,6 +11,10 @@ class Diverged(RuntimeError):
     """The loss became NaN or inf: recorded as status `diverged`, never as a score."""
 
 
+class Interrupted(RuntimeError):
+    """Ctrl-C stopped the trial after a training step: recorded as status `interrupted`."""
+
+
 @dataclass
 class MethodOutcome:
     metrics: dict[str, dict[str, float | None]]

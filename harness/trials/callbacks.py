@@ -1,0 +1,70 @@
+"""Trainer callbacks every fine-tune gets: stop after the current step on Ctrl-C, stop on a
+NaN/inf loss, and the fault injections of harness.trials.faults."""
+
+from __future__ import annotations
+
+import math
+
+from transformers import TrainerCallback
+
+from harness.trials.faults import rule_for
+from harness.trials.outcome import Diverged, Interrupted
+
+
+class StopOnRequest(TrainerCallback):
+    """After each optimizer step: if Ctrl-C was pressed, end the trial as interrupted."""
+
+    def __init__(self, stop):
+        self.stop = stop
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.stop.requested:
+            raise Interrupted(f"stopped by {self.stop.reason} after step {state.global_step} "
+                              f"of {state.max_steps}")
+
+
+class StopOnNonFinite(TrainerCallback):
+    """A logged NaN/inf loss or gradient norm ends the trial as diverged (never a score)."""
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        for name in ("loss", "grad_norm"):
+            value = (logs or {}).get(name)
+            if isinstance(value, (int, float)) and not math.isfinite(value):
+                raise Diverged(f"{name} became {value} at step {state.global_step}")
+
+
+class SimulatedOOM(TrainerCallback):
+    def __init__(self, max_batch: int):
+        self.max_batch = max_batch
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        import torch
+
+        if args.per_device_train_batch_size > self.max_batch:
+            raise torch.OutOfMemoryError(
+                f"CUDA out of memory at batch {args.per_device_train_batch_size} "
+                f"(simulated by HARNESS_SIMULATE_OOM: fits at most {self.max_batch})")
+
+
+class SimulatedNaN(TrainerCallback):
+    def __init__(self, step: int):
+        self.step = step
+
+    def on_step_begin(self, args, state, control, model=None, **kwargs):
+        import torch
+
+        if state.global_step + 1 == self.step and model is not None:
+            with torch.no_grad():
+                for param in model.parameters():
+                    param.fill_(float("nan"))
+
+
+def trainer_callbacks(trial, stop) -> list:
+    callbacks = [StopOnRequest(stop), StopOnNonFinite()]
+    max_batch = rule_for("HARNESS_SIMULATE_OOM", trial.trial_id, 0)
+    if max_batch is not None:
+        callbacks.append(SimulatedOOM(max_batch))
+    nan_step = rule_for("HARNESS_SIMULATE_NAN", trial.trial_id, 1)
+    if nan_step is not None:
+        callbacks.append(SimulatedNaN(nan_step))
+    return callbacks

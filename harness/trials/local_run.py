@@ -1,0 +1,122 @@
+"""The local executor's loop, safe under kill -9, Ctrl-C and concurrent runs on one results dir.
+
+- A trial whose key has an ok record is skipped (never recomputed).
+- Any other trial is claimed first (harness.store.claims); a trial another live run holds is
+  passed over and waited for at the end; its result is taken from that run's record (ok, failed
+  or diverged) and it is run here only if that run left no result (killed or interrupted).
+- Ctrl-C stops after the current training step: that trial is recorded `interrupted`, the trials
+  not started are reported as such, and the run exits 130.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+from harness.store.claims import Claims
+from harness.store.sweep import sweep
+from harness.trials.context import TrialContext
+from harness.trials.faults import active as active_faults
+from harness.trials.interrupt import stop_on_sigint
+
+POLL_S = 1.0
+
+
+def _summary(record) -> str:
+    if record.status != "ok":
+        return f"{record.status}: {record.error.type}: {record.error.message}" if record.error \
+            else record.status
+    test = record.metrics.get("test", {})
+    shown = ", ".join(f"{k} {v:.4f}" for k, v in test.items() if v is not None)
+    retried = f"; after out of memory: batch {record.attempts[-1]['batch_size']} × accumulation " \
+              f"{record.attempts[-1]['gradient_accumulation_steps']}" if record.attempts else ""
+    return f"ok ({shown}; {record.timing.total_wall_s:.1f} s{retried})"
+
+
+def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> dict[str, str]:
+    from harness.trials.backfill import backfill_test_metrics
+    from harness.trials.execute import execute
+
+    for line in sweep(store.root):
+        echo(f"harness: {line}")
+    for name, value in active_faults().items():
+        echo(f"harness: warning: fault injection {name}={value} is set")
+    ctx = TrialContext(suite=suite, store=store, run_id=run_id, verbose=verbose)
+    claims = Claims(store.root, run_id)
+    outcomes: dict[str, str] = {}
+    elsewhere: dict[str, float] = {}  # trial_id -> when we first saw another run holding it
+    width = len(str(len(trials)))
+    pending = list(enumerate(trials, 1))
+
+    def other_result(trial):
+        """The record another run wrote for this trial since we saw it claimed, if any."""
+        path = store.record_path(trial.trial_id)
+        if trial.trial_id not in elsewhere or not path.is_file():
+            return None
+        record = store.read_record(trial.trial_id)
+        fresh = path.stat().st_mtime >= elsewhere[trial.trial_id] - 1
+        if record and record.key == trial.key and fresh and record.status in ("ok", "failed", "diverged"):
+            return record
+        return None
+
+    with stop_on_sigint(ctx.stop), claims.heartbeat():
+        while pending and not ctx.stop.requested:
+            progressed = False
+            for item in list(pending):
+                if ctx.stop.requested:
+                    break
+                i, trial = item
+                prefix = f"[{i:>{width}}/{len(trials)}] {trial.label}"
+                theirs = other_result(trial)
+                if theirs is not None:
+                    outcomes[trial.trial_id] = "elsewhere" if theirs.status == "ok" else theirs.status
+                    echo(f"{prefix}: done by another run: {_summary(theirs)}")
+                    pending.remove(item)
+                    progressed = True
+                    continue
+                done = store.finished(trial.trial_id, trial.key)
+                if done:
+                    outcomes[trial.trial_id] = "skipped"
+                    added = backfill_test_metrics(done, trial, suite, store)
+                    echo(f"{prefix}: done earlier, skipped"
+                         + (f"; added {', '.join(added)} from stored test predictions" if added else ""))
+                    pending.remove(item)
+                    progressed = True
+                    continue
+                holder = claims.acquire(trial.trial_id)
+                for recovered, dead in claims.recovered:
+                    echo(f"harness: recovered the stale claim on {recovered}"
+                         + (f" of {dead.describe()}" if dead else " (unreadable claim file)"))
+                claims.recovered.clear()
+                if holder is not None:
+                    if trial.trial_id not in elsewhere:
+                        elsewhere[trial.trial_id] = time.time()
+                        echo(f"{prefix}: claimed by {holder.describe()}; waiting for it")
+                    continue
+                try:
+                    if store.finished(trial.trial_id, trial.key):  # finished while we claimed it
+                        outcomes[trial.trial_id] = "elsewhere"
+                        echo(f"{prefix}: done by another run")
+                        pending.remove(item)
+                        progressed = True
+                        continue
+                    shutil.rmtree(ctx.scratch / trial.trial_id, ignore_errors=True)  # a killed run's
+                    t0 = time.perf_counter()
+                    echo(f"{prefix} ...")
+                    record = execute(trial, ctx)
+                    store.write_record(record)
+                finally:
+                    claims.release(trial.trial_id)
+                outcomes[trial.trial_id] = record.status
+                echo(f"{prefix}: {_summary(record)} [{time.perf_counter() - t0:.1f} s]")
+                pending.remove(item)
+                progressed = True
+            if pending and not progressed and not ctx.stop.requested:
+                time.sleep(POLL_S)
+    for _, trial in pending:
+        outcomes[trial.trial_id] = "not started"
+    try:
+        ctx.scratch.rmdir()  # only when empty: a live concurrent run may still be using it
+    except OSError:
+        pass
+    return outcomes
