@@ -46,4 +46,10 @@ def _footer(records, suite_name: str) -> list[str]:
     for r in failed:
         message = f"{r.error.type}: {r.error.message}" if r.error else r.status
         lines.append(f"- {r.status}: {r.trial_id}: {message}")
+    for r in records:
+        if r.status == "ok" and r.attempts:
+            final = r.attempts[-1]
+            lines.append(f"- retried: {r.trial_id}: {r.attempts[0]['reason']}; ran at batch "
+                         f"{final['batch_size']} × accumulation {final['gradient_accumulation_steps']} "
+                         f"after {len(r.attempts) - 1} out-of-memory attempt(s)")
     return lines

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from harness.reports.escape import md_text
 from harness.store.record import TrialRecord
 
 GROUP = ["dataset", "model", "method", "scheduler"]
@@ -52,10 +53,13 @@ def render(frame, fmt: str, *, title: str = "", footer: list[str] | None = None)
 
     shown = frame if frame["failed"].any() else frame.drop(columns="failed")
     shown = shown.astype(object).where(shown.notna(), None)  # blank cells, not "nan"
+    for column in GROUP:  # names from suites and data are text, not markup
+        shown[column] = shown[column].map(lambda v: md_text(v) if v is not None else v)
     floatfmt = [".1f" if c == THROUGHPUT else ".4f" for c in shown.columns]
     body = tabulate(shown.values.tolist(), headers=list(shown.columns), tablefmt="github",
                     floatfmt=floatfmt, missingval="")
     parts = [f"## {title}\n" if title else "", body]
     if footer:
-        parts.append("\n" + "\n".join(footer))
+        parts.append("\n" + "\n".join(md_text(line) if not line.startswith("- ") else
+                                       "- " + md_text(line[2:]) for line in footer))
     return "\n".join(p for p in parts if p) + "\n"

@@ -46,6 +46,11 @@ class SimulatedOOM(TrainerCallback):
                 f"(simulated by HARNESS_SIMULATE_OOM: fits at most {self.max_batch})")
 
 
+class SimulatedFailure(TrainerCallback):
+    def on_train_begin(self, args, state, control, **kwargs):
+        raise RuntimeError("simulated failure (HARNESS_SIMULATE_FAIL)")
+
+
 class SimulatedNaN(TrainerCallback):
     def __init__(self, step: int):
         self.step = step
@@ -67,4 +72,6 @@ def trainer_callbacks(trial, stop) -> list:
     nan_step = rule_for("HARNESS_SIMULATE_NAN", trial.trial_id, 1)
     if nan_step is not None:
         callbacks.append(SimulatedNaN(nan_step))
+    if rule_for("HARNESS_SIMULATE_FAIL", trial.trial_id, 0) is not None:
+        callbacks.append(SimulatedFailure())
     return callbacks

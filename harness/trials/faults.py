@@ -7,6 +7,8 @@
     HARNESS_SIMULATE_NAN="<trial_id glob>[@<step>],..."
         Matching fine-tune trials get NaN weights at optimizer step <step> (default 1), so the
         loss becomes NaN and the divergence check runs for real.
+    HARNESS_SIMULATE_FAIL="<trial_id glob>,..."
+        Matching fine-tune trials raise RuntimeError when training starts (a trial that fails).
 
 Globs match trial ids (fnmatch), e.g. `tiny__topics__finetune__cosine__*`. Whenever one is set,
 `harness run` prints a warning naming it: injected faults are never silent.
@@ -17,7 +19,7 @@ from __future__ import annotations
 import os
 from fnmatch import fnmatchcase
 
-VARIABLES = ("HARNESS_SIMULATE_OOM", "HARNESS_SIMULATE_NAN")
+VARIABLES = ("HARNESS_SIMULATE_OOM", "HARNESS_SIMULATE_NAN", "HARNESS_SIMULATE_FAIL")
 
 
 def active() -> dict[str, str]:
