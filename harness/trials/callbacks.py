@@ -30,7 +30,8 @@ class StopOnNonFinite(TrainerCallback):
         for name in ("loss", "grad_norm"):
             value = (logs or {}).get(name)
             if isinstance(value, (int, float)) and not math.isfinite(value):
-                raise Diverged(f"{name} became {value} at step {state.global_step}")
+                raise Diverged(f"{name} became {value} at step {state.global_step}",
+                               list(state.log_history))  # Trainer.log appended this entry
 
 
 class SimulatedOOM(TrainerCallback):

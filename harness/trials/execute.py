@@ -22,12 +22,14 @@ def execute(trial, ctx) -> TrialRecord:
     error = None
     status = "ok"
     attempts: list[dict] = []  # OOM retries (harness.trials.retry)
+    history: list[dict] = []  # a diverged trial's log up to the NaN
     try:
         outcome = run_with_oom_retries(trial, ctx, attempts)
     except KeyboardInterrupt:
         raise
     except Diverged as e:
         status, error = "diverged", ErrorInfo(type="Diverged", message=str(e))
+        history = e.log_history
     except Interrupted as e:
         status, error = "interrupted", ErrorInfo(type="Interrupted", message=str(e))
     except Exception as e:  # one bad trial never stops the others
@@ -54,7 +56,7 @@ def execute(trial, ctx) -> TrialRecord:
         main_metric=ctx.suite.main, label_names=data.label_names if data else [],
         data_facts=data.facts if data else {},
         timing=Timing(total_wall_s=time.perf_counter() - t0, **(outcome.timing if outcome else {})),
-        log_history=outcome.log_history if outcome else [],
+        log_history=outcome.log_history if outcome else history,
         model_facts=ModelFacts(**outcome.model_facts) if outcome and outcome.model_facts else None,
         environment=environment(outcome.precision if outcome else None,
                                 with_device=trial.model is not None),

@@ -10,6 +10,10 @@ import numpy as np
 class Diverged(RuntimeError):
     """The loss became NaN or inf: recorded as status `diverged`, never as a score."""
 
+    def __init__(self, message: str, log_history: list | None = None):
+        super().__init__(message)
+        self.log_history = log_history or []  # the Trainer's log up to the divergence
+
 
 class Interrupted(RuntimeError):
     """Ctrl-C stopped the trial after a training step: recorded as status `interrupted`."""
