@@ -39,6 +39,9 @@ def new_run_id() -> str:
 
 def run_suite(path: str | Path, results_dir: str | Path | None = None, executor: str = "local",
               verbose: bool = False, echo=print) -> int:
+    from harness.quiet import quiet_libraries
+
+    quiet_libraries(verbose)  # no progress bars from validation's data loading
     loaded = validated(path)
     suite = loaded.suite
     store = ResultsStore(results_dir or Path("results") / suite.name)

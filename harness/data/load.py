@@ -8,8 +8,11 @@ Imports `datasets` (no torch), so `harness validate` can run the same code as `h
 
 from __future__ import annotations
 
+import logging
 import math
+import os
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from harness.errors import HarnessError
@@ -46,9 +49,14 @@ def load_raw(spec: DatasetSpec):
         out = {}
         for split, path in spec.files.items():
             builder, kwargs = _BUILDERS[spec.file_format(split)]
+            if os.path.isdir(path):
+                raise DataError(f"{path} is a directory, not a data file", field=f"files.{split}")
+            if builder == "csv":
+                _check_header(path, kwargs.get("delimiter", ","), f"files.{split}")
             try:
-                out[split] = datasets.load_dataset(builder, data_files={split: path}, split=split,
-                                                   **kwargs)
+                with _quiet_loader_errors():  # we report the cause in one line instead
+                    out[split] = datasets.load_dataset(builder, data_files={split: path},
+                                                       split=split, **kwargs)
             except FileNotFoundError:
                 raise DataError(f"file not found: {path}", field=f"files.{split}") from None
             except UnicodeDecodeError as e:
@@ -58,8 +66,16 @@ def load_raw(spec: DatasetSpec):
                 if "corresponds to no data" in str(e):  # datasets' words for a header-only file
                     raise DataError(f"split {split} has no rows ({path})",
                                     field=f"files.{split}") from None
+                cause = _root_cause(e)
+                if isinstance(cause, UnicodeDecodeError):
+                    raise DataError(f"{path} is not UTF-8 text ({cause.reason}: byte "
+                                    f"0x{cause.object[cause.start]:02x}); save it as UTF-8",
+                                    field=f"files.{split}") from None
+                if type(cause).__name__ == "EmptyDataError":
+                    raise DataError(f"{path} is empty (no header, no rows)",
+                                    field=f"files.{split}") from None
                 raise DataError(f"cannot read {path} as {spec.file_format(split)}: "
-                                f"{_first_line(e)}", field=f"files.{split}") from None
+                                f"{_first_line(cause)}", field=f"files.{split}") from None
         return datasets.DatasetDict(out)
     hub = spec.hub
     try:
@@ -234,3 +250,38 @@ def _file_field(spec: DatasetSpec, split: str) -> str:
 def _first_line(e: BaseException) -> str:
     text = str(e).strip().splitlines()
     return (text[0] if text else type(e).__name__)[:300]
+
+
+def _check_header(path: str, delimiter: str, field: str) -> None:
+    """pandas renames a repeated column to `name.1` and reads the first: say so instead."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            header = next(csv.reader(f, delimiter=delimiter), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return  # the load itself reports unreadable files
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        raise DataError(f"{path}: column {repeated[0]!r} appears {header.count(repeated[0])} times "
+                        "in the header", field=field)
+
+
+def _root_cause(e: BaseException) -> BaseException:
+    """datasets wraps parse errors in DatasetGenerationError: the one it wraps says what is wrong."""
+    while type(e).__name__ == "DatasetGenerationError" and (e.__cause__ or e.__context__):
+        e = e.__cause__ or e.__context__
+    return e
+
+
+@contextmanager
+def _quiet_loader_errors():
+    """datasets logs 'Failed to read file ...' at ERROR level before raising; the harness says it
+    once, in its own one-line error."""
+    logger = logging.getLogger("datasets")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

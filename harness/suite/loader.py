@@ -71,7 +71,13 @@ class LoadedSuite:
 
 
 def load_suite(path: str | Path, env: dict[str, str] | None = None) -> LoadedSuite:
-    path = Path(path)
+    try:
+        return _load_suite(Path(path), env)
+    except RecursionError:  # PyYAML and the walks below recurse once per nesting level
+        raise HarnessError("YAML nested too deeply", file=str(path), line=1) from None
+
+
+def _load_suite(path: Path, env: dict[str, str] | None) -> LoadedSuite:
     shown = str(path)
     try:
         text = path.read_bytes().decode("utf-8")
@@ -80,7 +86,10 @@ def load_suite(path: str | Path, env: dict[str, str] | None = None) -> LoadedSui
     except IsADirectoryError:
         raise HarnessError("is a directory, not a suite file", file=shown) from None
     except UnicodeDecodeError as e:
-        raise HarnessError(f"not UTF-8 text (byte {e.start})", file=shown) from None
+        raw = path.read_bytes()
+        raise HarnessError(f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); "
+                           "save it as UTF-8", file=shown,
+                           line=raw[:e.start].count(b"\n") + 1) from None
     except OSError as e:
         raise HarnessError(f"cannot read: {e.strerror}", file=shown) from None
     try:
@@ -92,6 +101,9 @@ def load_suite(path: str | Path, env: dict[str, str] | None = None) -> LoadedSui
         raise HarnessError(f"YAML syntax error: {problem}", file=shown,
                            line=mark.line + 1 if mark else None) from None
     lines = LineIndex(root)
+    if _expanded_size(root) > MAX_VALUES:
+        raise HarnessError(f"YAML expands to more than {MAX_VALUES} values through aliases "
+                           "(an alias bomb?)", file=shown, line=1)
     if not isinstance(data, dict):
         raise HarnessError("a suite is a YAML mapping (name:, models:, datasets:, ...)", file=shown,
                            line=1)
@@ -104,6 +116,27 @@ def load_suite(path: str | Path, env: dict[str, str] | None = None) -> LoadedSui
     except ValidationError as e:
         raise SuiteErrors([_to_error(err, shown, lines) for err in e.errors()]) from None
     return LoadedSuite(suite=suite, path=path, lines=lines)
+
+
+MAX_VALUES = 100_000
+
+
+def _expanded_size(root: yaml.Node | None) -> int:
+    """Values the document holds once aliases are expanded (each alias counts its whole target),
+    computed without expanding: a few lines of `&a [*b, *b, ...]` must not hang the loader."""
+    sizes: dict[int, int] = {}
+
+    def size(node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        sizes[id(node)] = 1  # a recursive alias counts once here; PyYAML builds it as a cycle
+        children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) \
+            else node.value if isinstance(node, yaml.SequenceNode) else []
+        total = 1 + sum(min(size(c), MAX_VALUES + 1) for c in children)
+        sizes[id(node)] = total
+        return total
+
+    return size(root) if root is not None else 0
 
 
 def _reject_duplicate_keys(node: yaml.Node | None, shown: str, loc: tuple = ()) -> None:
@@ -170,6 +203,9 @@ def _to_error(err: dict, shown: str, lines: LineIndex) -> HarnessError:
         message = "unknown key (not in the suite schema; see `harness schema`)"
     elif err["type"] == "missing":
         message = "required field is missing"
+    elif err["type"] == "string_pattern_mismatch":
+        message = (f"{err.get('input')!r} is not a plain name: use letters, digits, '.', '_' and '-' "
+                   "(no path separators; it names files in the results dir)")
     elif err["type"] == "literal_error":
         message = f"{err['msg']} (got {err.get('input')!r})"
     message = message.removeprefix("Value error, ")

@@ -20,6 +20,7 @@ SUITE_SCHEMA_VERSION = 1
 SPLITS = ("train", "validation", "test")
 FILE_FORMATS = ("csv", "tsv", "json", "jsonl", "parquet")
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+SEED_MAX = 2**32 - 1  # numpy's (and so transformers.set_seed's) limit
 
 
 class FieldError(ValueError):
@@ -103,7 +104,8 @@ class DatasetSpec(Strict):
                                                                 "validation when there is none; 0 = none.")
     max_train_samples: int | None = Field(None, ge=2, description="Seeded stratified subsample of train.")
     max_test_samples: int | None = Field(None, ge=2, description="Seeded stratified subsample of test.")
-    split_seed: int = Field(42, description="Seed for splits and subsamples (not the trial seed).")
+    split_seed: int = Field(42, ge=0, le=SEED_MAX,
+                            description="Seed for splits and subsamples (not the trial seed).")
 
     @model_validator(mode="after")
     def _source(self):
@@ -238,7 +240,8 @@ class Suite(Strict):
         default_factory=lambda: [MetricRef(name=n) for n in ("accuracy", "f1_macro", "mcc")],
         min_length=1)
     main_metric: str | None = Field(None, description="Sorts the leaderboard; default: first metric.")
-    seeds: list[int] = Field(default_factory=lambda: [42], min_length=1)
+    seeds: list[Annotated[int, Field(ge=0, le=SEED_MAX)]] = Field(default_factory=lambda: [42],
+                                                                  min_length=1)
 
     @field_validator("methods", mode="before")
     @classmethod
