@@ -21,7 +21,13 @@ class HarnessError(Exception):
         if self.file:
             where = self.file + (f":{self.line}" if self.line else "") + ": "
         field = f"{self.field}: " if self.field else ""
-        return f"{where}{field}{self.message}"
+        return printable(f"{where}{field}{self.message}")
+
+
+def printable(text: str) -> str:
+    """One terminal line: control characters from a user's file (newlines, escapes, separators
+    that str.splitlines() splits on) are shown escaped, never emitted."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class SuiteErrors(HarnessError):

@@ -55,8 +55,8 @@ def trial_key(material: dict) -> str:
 
 def safe_name(text: str) -> str:
     """A file-name-safe slug: never a path separator, never '..'."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-") or "x"
-    return slug.replace("..", ".")[:80]
+    slug = re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9._-]+", "-", text)).strip(".-") or "x"
+    return slug[:80]
 
 
 def _dataset_material(spec: DatasetSpec, fingerprints: dict) -> dict:

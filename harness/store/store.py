@@ -30,7 +30,7 @@ class ResultsStore:
 
     # records -----------------------------------------------------------------------------
     def record_path(self, trial_id: str) -> Path:
-        return self._inside(self.records_dir / f"{trial_id}.json")
+        return self._inside(self.records_dir / f"{trial_id}.json", self.records_dir)
 
     def write_record(self, record: TrialRecord) -> Path:
         path = self.record_path(record.trial_id)
@@ -97,9 +97,9 @@ class ResultsStore:
         atomic_write_text(path, text)
         return path
 
-    def _inside(self, path: Path) -> Path:
-        """Names from suites never escape the results dir."""
+    def _inside(self, path: Path, base: Path | None = None) -> Path:
+        """Names from suites never escape the results dir (or the given folder of it)."""
         resolved = path.resolve()
-        if not resolved.is_relative_to(self.root.resolve()):
+        if not resolved.is_relative_to((base or self.root).resolve()):
             raise HarnessError(f"refusing to write outside the results dir: {path}")
         return path

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,9 @@ def check_suite(loaded: LoadedSuite) -> tuple[list[Finding], list[HarnessError]]
 def _check_model(loaded: LoadedSuite, i: int, spec) -> Finding:
     item = f"model {spec.display_name}"
     field = "path" if spec.path else "package" if spec.package else "id"
+    if spec.trust_remote_code:  # for this model only; hub models too, cached or not
+        print(f"harness: warning: {item} sets trust_remote_code: Python code from "
+              f"{spec.id or spec.path or spec.package} will run", file=sys.stderr)
     try:
         local = model_dir(spec)
     except HarnessError as e:
@@ -98,8 +102,6 @@ def _check_model(loaded: LoadedSuite, i: int, spec) -> Finding:
         raise loaded.error(f"{local} has no tokenizer files (tokenizer_config.json, tokenizer.json "
                            "or vocab.txt)", ("models", i, field))
     _check_mecab(loaded, i, field, tokenizer)
-    if spec.trust_remote_code:
-        print(f"warning: {item} sets trust_remote_code: code from that repo will run")
     limit = config.get("max_position_embeddings")
     if isinstance(limit, int) and spec.max_length > limit:
         raise loaded.error(f"max_length {spec.max_length} exceeds the model's "
