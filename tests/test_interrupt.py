@@ -26,7 +26,7 @@ def _start(suite, results):
 def test_sigint_stops_after_the_step_and_rerun_redoes(tmp_path, tiny_bert, english_data):
     suite = tmp_path / "suite.yaml"
     suite.write_text(tiny_suite(tiny_bert, english_data, schedulers=("linear", "cosine"),
-                                extra_training="  max_steps: 120\n  logging_steps: 20"),
+                                extra_training="  max_steps: 120"),
                      encoding="utf-8")
     results = tmp_path / "results"
     proc = _start(suite, results)
