@@ -60,6 +60,10 @@ def _slug(*names: str) -> str:
     return slug if slug == raw else f"{slug}-{hashlib.sha256(raw.encode()).hexdigest()[:6]}"
 
 
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def _datasets(ctx) -> list[str]:
     return list(dict.fromkeys(g.dataset for g in ctx.groups()))
 
@@ -77,7 +81,7 @@ def bars(ctx: ReportContext):
         x = np.arange(len(rows))
         ax.bar(x, [iv.mean for iv in ivs], yerr=err, capsize=4,
                color=["0.7" if g.baseline else "C0" for g in rows])
-        ax.set_xticks(x, [f"{g.label} (n={iv.n})" for g, iv in zip(rows, ivs)], rotation=30, ha="right")
+        ax.set_xticks(x, [f"{_clip(g.label)} (n={iv.n})" for g, iv in zip(rows, ivs)], rotation=30, ha="right")
         ax.set_ylabel(ctx.main)
         ax.set_title(f"{dataset}: {ctx.main}, mean ± 95 % CI over seeds")
         yield f"{dataset}: {ctx.main} per row", "bars__" + _slug(dataset), fig
@@ -98,7 +102,7 @@ def confusion_matrices(ctx: ReportContext):
         fig, ax = _figure(size=(max(5.0, 0.45 * k + 3), max(4.5, 0.45 * k + 2.5)))
         ConfusionMatrixDisplay.from_predictions(
             np.concatenate([p[0] for p in preds]), np.concatenate([p[1] for p in preds]),
-            labels=list(range(k)), display_labels=names, normalize="true", ax=ax[0, 0],
+            labels=list(range(k)), display_labels=[_clip(n, 24) for n in names], normalize="true", ax=ax[0, 0],
             xticks_rotation="vertical", values_format=".2f", colorbar=False,
             include_values=k <= MAX_ANNOTATED_LABELS)
         ax[0, 0].set_title(f"{dataset}: {best.label} ({len(preds)} seeds pooled, rows sum to 1)")
@@ -122,7 +126,7 @@ def quality_vs_throughput(ctx: ReportContext):
         for i, (speed, iv, label) in enumerate(points):
             ax.errorbar(speed, iv.mean, yerr=0 if math.isnan(iv.low) else iv.half, fmt="o",
                         color="C3" if i in front else "C0", capsize=3)
-            ax.annotate(label, (speed, iv.mean), textcoords="offset points", xytext=(5, 5), fontsize=8)
+            ax.annotate(_clip(label), (speed, iv.mean), textcoords="offset points", xytext=(5, 5), fontsize=8)
         line = sorted((points[i][0], points[i][1].mean) for i in front)
         ax.plot([p[0] for p in line], [p[1] for p in line], "--", color="C3", label="Pareto front")
         ax.set_xlabel("train samples/s")
