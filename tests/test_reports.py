@@ -214,6 +214,7 @@ seeds: [1, 2, 3]
     return root / "results"
 
 
+@pytest.mark.slow  # 12 tiny fine-tunes: about a minute on 2 idle cores
 def test_tiny_run_renders_in_every_format(tiny_run, capsys):
     md = report(capsys, tiny_run, "--bootstrap", "200")
     for title in ("leaderboard", "by lr scheduler", "quality and cost", "paired significance"):
