@@ -48,7 +48,7 @@ def compare(ctx: ReportContext, a: Group, b: Group, n_boot: int) -> dict:
             "n_boot": n_boot, "mcnemar": [{"seed": s, "only_a": t.only_a, "only_b": t.only_b,
                                            "p": t.p, "exact": t.exact} for s, t in zip(seeds, tests)],
             "significant": significant,
-            "verdict": "significant" if significant else "not significant"}
+            "verdict": "significant on this test set" if significant else "not significant"}
 
 
 def significance(ctx: ReportContext, n_boot: int = 1000, pairs: str = "leader") -> list[dict]:
@@ -107,7 +107,8 @@ def significance_table(ctx: ReportContext, results: list[dict]) -> Table | None:
     table.notes.append(f"Bootstrap: {n_boot} resamples of the test examples, the same for A and B, "
                        "metric averaged over the shared seeds. McNemar: exact binomial below 25 "
                        "discordant examples, else χ² with continuity correction. Significant: "
-                       "the bootstrap CI excludes 0.")
+                       "the bootstrap CI excludes 0. It covers test-set sampling for these seeds, not "
+                       "seed-to-seed variation: read it with the leaderboard's t-intervals.")
     return table
 
 
