@@ -105,7 +105,8 @@ def confusion_matrices(ctx: ReportContext):
             labels=list(range(k)), display_labels=[_clip(n, 24) for n in names], normalize="true", ax=ax[0, 0],
             xticks_rotation="vertical", values_format=".2f", colorbar=False,
             include_values=k <= MAX_ANNOTATED_LABELS)
-        ax[0, 0].set_title(f"{dataset}: {best.label} ({len(preds)} seeds pooled, rows sum to 1)")
+        ax[0, 0].set_title(f"{dataset}: {_clip(best.label)}\n{len(preds)} seeds pooled, rows sum to 1",
+                           fontsize=10)
         yield f"{dataset}: confusion matrix of {best.label}", "confusion__" + _slug(dataset), fig
 
 
