@@ -31,7 +31,15 @@ def _parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser("report", help="print the leaderboard of a results dir from its records")
     rep.add_argument("results_dir", metavar="DIR")
-    rep.add_argument("--format", default="md", choices=["md", "csv", "json"])
+    rep.add_argument("--format", default="md", choices=["md", "csv", "latex", "html", "json"])
+    rep.add_argument("--scale", type=float, default=1.0, help="multiply metrics, e.g. 100 for percent")
+    rep.add_argument("--bootstrap", type=int, default=1000, metavar="N",
+                     help="paired bootstrap resamples for significance (default 1000)")
+    rep.add_argument("--pairs", default="leader", choices=["leader", "all"],
+                     help="significance: the leader against each row, or every pair of rows")
+    rep.add_argument("--no-plots", action="store_true", help="draw no PNG figures")
+    rep.add_argument("--output", "-o", metavar="FILE",
+                     help="write here instead of stdout ('-': stdout; html default: DIR/report.html)")
 
     sch = sub.add_parser("schema", help="print the JSON Schema of suite files (or of records)")
     sch.add_argument("--record", action="store_true", help="the trial record's schema instead")
@@ -79,6 +87,31 @@ def cmd_schema(record: bool) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from pathlib import Path
+
+    from harness.runner import report
+
+    if not args.scale > 0:
+        raise HarnessError(f"must be > 0, got {args.scale:g}", field="--scale")
+    if args.bootstrap < 1:
+        raise HarnessError(f"must be >= 1, got {args.bootstrap}", field="--bootstrap")
+    text = report(args.results_dir, args.format, scale=args.scale, n_boot=args.bootstrap,
+                  pairs=args.pairs, plots=False if args.no_plots else None)
+    output = args.output or (str(Path(args.results_dir) / "report.html") if args.format == "html" else "-")
+    if output == "-":
+        print(text, end="")
+        return 0
+    from harness.store.files import atomic_write_text
+
+    try:
+        atomic_write_text(Path(output), text)
+    except OSError as e:
+        raise HarnessError(f"cannot write: {e.strerror}", file=output) from None
+    print(f"harness: wrote {output}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -87,10 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "schema":
             return cmd_schema(args.record)
         if args.command == "report":
-            from harness.runner import report
-
-            print(report(args.results_dir, args.format), end="")
-            return 0
+            return cmd_report(args)
         if args.command == "run":
             from harness.runner import run_suite
 

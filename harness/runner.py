@@ -11,7 +11,6 @@ import yaml
 
 from harness.errors import SuiteErrors
 from harness.plan.trials import build_plan
-from harness.reports.leaderboard import leaderboard_frame, render
 from harness.store.store import ResultsStore
 from harness.suite.checks import check_suite
 from harness.suite.loader import LoadedSuite, load_suite
@@ -69,7 +68,7 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
     echo(outcome_line(counts))
     echo("")
     if store.records_dir.is_dir() and any(store.records_dir.glob("*.json")):
-        echo(report(store.root, "md"))
+        echo(report(store.root, "md", plots=False))
     if stopped:
         return 130
     return 1 if counts["failed"] or counts["diverged"] else 0
@@ -91,12 +90,20 @@ def outcome_line(counts: dict[str, int]) -> str:
     return f"harness: outcomes: {shown or 'no trials'}"
 
 
-def report(results_dir: str | Path, fmt: str = "md") -> str:
-    from harness.reports.context import report_inputs
+def report(results_dir: str | Path, fmt: str = "md", *, scale: float = 1.0, n_boot: int = 1000,
+           pairs: str = "leader", plots: bool | None = None) -> str:
+    """The report of a results dir in one format. md is also saved as leaderboard.md there;
+    plots (PNG under plots/) are drawn for md and html unless `plots=False`."""
+    from harness.reports.assemble import Options, build_report
+    from harness.reports.html import html_page
+    from harness.reports.render import csv_text, json_text, latex, markdown
 
-    store, records, metrics, main, title, footer = report_inputs(Path(results_dir))
-    frame = leaderboard_frame(records, metrics, main)
-    text = render(frame, fmt, title=title, footer=footer)
+    if plots is None:
+        plots = fmt in ("md", "html")
+    rep = build_report(results_dir, Options(scale=scale, n_boot=n_boot, pairs=pairs, plots=plots))
+    render = {"md": markdown, "csv": csv_text, "latex": latex, "json": json_text, "html": html_page}
+    text = render[fmt](rep)
     if fmt == "md":
-        store.write_text("leaderboard.md", text)
+        rep_root = Path(results_dir)
+        ResultsStore(rep_root).write_text("leaderboard.md", text)
     return text

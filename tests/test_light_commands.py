@@ -78,3 +78,15 @@ def test_every_shipped_suite_parses():
     assert {p.name for p in suites} >= {"demo.yaml", "clinc-minilm.yaml", "jp.yaml"}
     for path in suites:
         load_suite(path)  # schema only; data may be absent here
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "csv", "latex"])
+def test_report_is_light(tmp_path, fmt):
+    from report_data import two_by_two
+
+    run = two_by_two(tmp_path / "run")
+    proc = light("report", str(run), "--format", fmt, "--bootstrap", "50")
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY=\n" in proc.stderr
+    if fmt in ("md", "html"):
+        assert len(list((run / "plots").glob("*.png"))) == 5  # matplotlib and sklearn did run

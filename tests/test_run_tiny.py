@@ -94,19 +94,19 @@ def test_second_run_trains_nothing(finished_run, capsys):
 
 def test_report_from_records_only(finished_run, capsys):
     _, _, results = finished_run
-    assert main(["report", str(results), "--format", "json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    assert main(["report", str(results), "--format", "json", "--bootstrap", "100"]) == 0
+    rows = json.loads(capsys.readouterr().out)["tables"]["leaderboard"]
     by_method = {(row["method"], row["scheduler"]): row for row in rows}
     assert set(by_method) == {("finetune", "linear"), ("finetune", "cosine"), ("majority", "-")}
     assert by_method[("majority", "-")]["model"] == "-"
     assert all(row["n"] == 1 for row in rows)
     assert rows[-1]["method"] == "majority"  # baseline sorts last within its dataset
-    assert main(["report", str(results)]) == 0
+    assert main(["report", str(results), "--no-plots", "--bootstrap", "100"]) == 0
     md = capsys.readouterr().out
     assert "| topics" in md and "majority" in md and "train samples/s" in md
     assert "seeds 1" in md and "device cpu" in md
-    assert main(["report", str(results), "--format", "csv"]) == 0
-    assert capsys.readouterr().out.startswith("dataset,model,method,scheduler,n,failed,accuracy")
+    assert main(["report", str(results), "--format", "csv", "--bootstrap", "100"]) == 0
+    assert capsys.readouterr().out.startswith("dataset,model,method,scheduler,n,failed,accuracy,")
 
 
 def test_failing_trial_is_recorded_and_others_run(tmp_path, tiny_bert, english_data, capsys):
@@ -169,5 +169,5 @@ def test_added_metric_comes_from_stored_predictions(finished_run, tmp_path, tiny
         with np.load(copy / r.artifacts["predictions"]) as z:
             expected = f1_score(z["label_ids"], z["predictions"], average="weighted")
         assert r.metrics["test"]["f1_weighted"] == pytest.approx(expected)
-    assert main(["report", str(copy), "--format", "csv"]) == 0
-    assert "accuracy,f1_macro,mcc,f1_weighted" in capsys.readouterr().out
+    assert main(["report", str(copy), "--format", "csv", "--bootstrap", "100"]) == 0
+    assert ",f1_weighted,f1_weighted_ci95_low," in capsys.readouterr().out

@@ -84,16 +84,16 @@ def test_store_refuses_paths_outside(tmp_path, name):
 
 
 def test_markdown_escapes_names_from_suites_and_data():
-    import pandas as pd
+    from harness.reports.assemble import Report
+    from harness.reports.render import markdown
+    from harness.reports.table import Cell, Table
 
-    from harness.reports.leaderboard import render
-
-    frame = pd.DataFrame([{"dataset": "d", "model": "evil|<img src=x onerror=alert(1)>",
-                           "method": "finetune", "scheduler": "[x](javascript:alert(1))", "n": 1,
-                           "failed": 0, "accuracy": 0.5, "train samples/s": 1.0}])
-    md = render(frame, "md", footer=["- failed: t: Error: <script>alert(1)</script> | x"])
+    names = ["d", "evil|<img src=x onerror=alert(1)>", "finetune", "[x](javascript:alert(1))", "1", "0.5"]
+    table = Table("leaderboard", "t", ["dataset", "model", "method", "scheduler", "n", "accuracy"],
+                  rows=[[Cell(n) for n in names]])
+    md = markdown(Report("s", [table], ["- failed: t: Error: <script>alert(1)</script> | x"]))
     row = next(line for line in md.splitlines() if line.startswith("| d "))
-    assert row.count(" | ") == frame.shape[1] - 2  # the pipe in the name did not add a column
+    assert row.count(" | ") == len(names) - 1  # the pipe in the name did not add a column
     assert "<img" not in md and "<script>" not in md
     assert "evil\\|&lt;img src=x onerror=alert(1)&gt;" in row
     assert "\\[x\\](javascript:alert(1))" in row

@@ -1,15 +1,84 @@
-"""What every report needs from a results dir: the records of the latest plan, the suite's
-metrics and main metric, and a footer that makes a pasted table reproducible."""
+"""What every report needs from a results dir: the records of the latest plan grouped by
+dataset × model × method × scheduler, the suite's metrics and main metric, each trial's stored
+test predictions, and a footer that makes a pasted table reproducible."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
 
 from harness.errors import HarnessError
+from harness.store.record import TrialRecord
 from harness.store.store import ResultsStore
 
 
-def report_inputs(root: Path):
+@dataclass
+class Group:
+    """The seeds of one configuration: ok records and the ones that failed or diverged."""
+    dataset: str
+    model: str
+    method: str
+    scheduler: str
+    ok: list[TrialRecord] = field(default_factory=list)
+    bad: list[TrialRecord] = field(default_factory=list)
+
+    @property
+    def baseline(self) -> bool:
+        return self.method == "majority"
+
+    @property
+    def label(self) -> str:
+        return " / ".join(p for p in (self.model, self.method, self.scheduler) if p != "-")
+
+    def values(self, metric: str, split: str = "test") -> list[float]:
+        return [v for r in self.ok if (v := r.metrics.get(split, {}).get(metric)) is not None]
+
+    def failures(self) -> list[str]:
+        return [f"{r.status} (seed {r.seed}): "
+                + (f"{r.error.type}: {r.error.message}" if r.error else r.status) for r in self.bad]
+
+
+@dataclass
+class ReportContext:
+    store: ResultsStore
+    records: list[TrialRecord]
+    metrics: list[str]
+    main: str
+    suite_name: str
+    suite: dict | None  # the resolved suite, when the results dir has it
+    footer: list[str]
+
+    def groups(self) -> list[Group]:
+        out: dict[tuple, Group] = {}
+        for r in self.records:
+            key = (r.dataset_name, r.model_name or "-", r.method, r.scheduler or "-")
+            group = out.setdefault(key, Group(*key))
+            (group.ok if r.status == "ok" else group.bad).append(r)
+        return list(out.values())
+
+    def scheduler_varies(self) -> bool:
+        return len({r.scheduler for r in self.records if r.scheduler}) > 1
+
+    def predictions(self, record: TrialRecord) -> tuple[np.ndarray, np.ndarray] | None:
+        """(label_ids, predictions) in test row order, None when the trial stored none."""
+        rel = record.artifacts.get("predictions")
+        if not rel or not (self.store.root / rel).is_file():
+            return None
+        with np.load(self.store.root / rel) as z:
+            return z["label_ids"], z["predictions"]
+
+    def positive_label_id(self, dataset: str, label_names: list[str]) -> int | None:
+        from harness.data.load import positive_label_id
+
+        spec = next((d for d in (self.suite or {}).get("datasets", []) if d["name"] == dataset), {})
+        return positive_label_id(SimpleNamespace(positive_label=spec.get("positive_label")),
+                                 label_names)
+
+
+def load_context(root: Path) -> ReportContext:
     if not root.is_dir():
         raise HarnessError("results dir not found", file=str(root))
     store = ResultsStore(root)
@@ -26,8 +95,14 @@ def report_inputs(root: Path):
         main = records[0].main_metric
         metrics = list(dict.fromkeys(m for r in records for m in r.metrics.get("test", {})))
         name = records[0].suite_name
-    footer = _footer(records, name)
-    return store, records, metrics, main, f"{name}: test split, mean over seeds", footer
+    return ReportContext(store, records, metrics, main, name, suite, _footer(records, name))
+
+
+def report_inputs(root: Path):
+    """The older tuple form: (store, records, metrics, main, title, footer)."""
+    ctx = load_context(root)
+    return (ctx.store, ctx.records, ctx.metrics, ctx.main,
+            f"{ctx.suite_name}: test split, mean over seeds", ctx.footer)
 
 
 def _footer(records, suite_name: str) -> list[str]:
@@ -41,7 +116,9 @@ def _footer(records, suite_name: str) -> list[str]:
     lines = [f"suite {suite_name} · finished {finished} · harness {env.harness}{code} · {versions}"
              f" · seeds {', '.join(map(str, seeds)) or '-'} · device {env.device}"
              f"{' (' + env.device_name + ')' if env.device_name else ''}"
-             f"{', ' + env.precision if env.precision else ''}"]
+             f"{', ' + env.precision if env.precision else ''}"
+             f"{f', {env.cpu_count} CPU cores' if env.cpu_count else ''}"]
+    lines += _revisions(records)
     failed = [r for r in records if r.status != "ok"]
     for r in failed:
         message = f"{r.error.type}: {r.error.message}" if r.error else r.status
@@ -53,3 +130,29 @@ def _footer(records, suite_name: str) -> list[str]:
                          f"{final['batch_size']} × accumulation {final['gradient_accumulation_steps']} "
                          f"after {len(r.attempts) - 1} out-of-memory attempt(s)")
     return lines
+
+
+def _revisions(records) -> list[str]:
+    """Model and data revisions: hub id@revision or the content hash of the files/dir used."""
+    models: dict[str, str] = {}
+    data: dict[str, str] = {}
+    for r in records:
+        model = r.config.get("model") or {}
+        if r.model_name and model.get("fingerprint"):
+            rev = r.model_facts.resolved_revision if r.model_facts else None
+            models.setdefault(r.model_name, _short(model["fingerprint"]) + (f" ({rev[:10]})" if rev else ""))
+        dataset = r.config.get("dataset") or {}
+        if dataset.get("fingerprint"):
+            data.setdefault(r.dataset_name, _short(dataset["fingerprint"]))
+    out = []
+    if models:
+        out.append("models: " + "; ".join(f"{k} {v}" for k, v in models.items()))
+    if data:
+        out.append("data: " + "; ".join(f"{k} {v}" for k, v in data.items()))
+    return out
+
+
+def _short(fingerprint: str) -> str:
+    """'dir:<sha256>' -> 'dir:1a2b3c4d5e6f'; hub fingerprints (id@revision) stay whole."""
+    kind, _, rest = fingerprint.partition(":")
+    return f"{kind}:{rest[:12]}" if kind in ("dir", "files") else fingerprint

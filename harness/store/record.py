@@ -33,6 +33,16 @@ class Timing(_Part):
     eval_samples_per_s: float | None = None
     test_runtime_s: float | None = None
     test_samples_per_s: float | None = None
+    train_tokens_per_s: float | None = None
+    latency_ms_p50_b1: float | None = None
+    latency_ms_p95_b1: float | None = None
+    latency_ms_p50_batch: float | None = None
+    latency_ms_p95_batch: float | None = None
+    peak_memory_mb: float | None = None
+    padding_share_train: float | None = None
+    padding_share_eval: float | None = None
+    mfu_train: float | None = None
+    mfu_inference: float | None = None
 
 
 class ModelFacts(_Part):

@@ -1,0 +1,63 @@
+"""A run's report: its tables in order, its figures and its footer, built once and rendered to
+any format. A new table is one builder `(ctx, options) -> Table | None` in TABLES."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.reports.context import ReportContext, load_context
+from harness.reports.cost import cost_table
+from harness.reports.leaderboard import leaderboard_table
+from harness.reports.schedulers import scheduler_table
+from harness.reports.significance import significance, significance_table, top2_notes
+from harness.reports.table import Table
+
+
+@dataclass
+class Options:
+    scale: float = 1.0
+    n_boot: int = 1000
+    pairs: str = "leader"  # leader: the leader against each other row; all: every pair
+    plots: bool = True
+
+
+@dataclass
+class Report:
+    suite_name: str
+    tables: list[Table]
+    footer: list[str]
+    plots: list = field(default_factory=list)  # plots.Plot
+    root: Path | None = None
+
+
+def _leaderboard(ctx, opts, state):
+    return leaderboard_table(ctx, opts.scale, top2_notes(ctx, state["significance"]))
+
+
+def _schedulers(ctx, opts, state):
+    return scheduler_table(ctx, opts.scale)
+
+
+def _cost(ctx, opts, state):
+    return cost_table(ctx, opts.scale)
+
+
+def _significance(ctx, opts, state):
+    return significance_table(ctx, state["significance"])
+
+
+TABLES = [_leaderboard, _schedulers, _cost, _significance]
+
+
+def build_report(results_dir: str | Path, opts: Options | None = None) -> Report:
+    opts = opts or Options()
+    ctx: ReportContext = load_context(Path(results_dir))
+    state = {"significance": significance(ctx, opts.n_boot, opts.pairs)}
+    tables = [t for make in TABLES if (t := make(ctx, opts, state)) is not None]
+    plots = []
+    if opts.plots:
+        from harness.reports.plots import write_plots
+
+        plots = write_plots(ctx)
+    return Report(ctx.suite_name, tables, ctx.footer, plots, ctx.store.root)

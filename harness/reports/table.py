@@ -1,0 +1,54 @@
+"""One report table, format-free: display cells (text + a mark) for md/latex/html and plain
+records (numbers, CI bounds, n) for csv/json. Renderers live in render.py and html.py."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from harness.reports.stats import Interval
+
+DASH = "—"  # a value that was not measured (never a zero)
+
+
+@dataclass
+class Cell:
+    text: str
+    sort: float | str | None = None  # what the HTML page sorts by (None: the text)
+    mark: str = ""  # "best" (bold), "overlap" (italic: CI overlaps the best), "failed"
+
+
+@dataclass
+class Table:
+    key: str  # leaderboard, schedulers, cost, significance, ... (file names, json keys)
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    data: list[dict] = field(default_factory=list)  # machine-readable rows (csv/json)
+    notes: list[str] = field(default_factory=list)
+
+
+def fmt_number(value: float | None, digits: int = 4) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    return f"{value:.{digits}f}"
+
+
+def fmt_interval(iv: Interval, digits: int = 4, with_n: bool = False) -> str:
+    """'0.8123 ± 0.0210' (half-width of the 95 % t-interval); one seed: the value alone."""
+    if iv.n == 0:
+        return DASH
+    text = fmt_number(iv.mean, digits)
+    if not math.isnan(iv.low):
+        text += f" ± {iv.half:.{digits}f}"
+    return text + (f" (n={iv.n})" if with_n else "")
+
+
+def interval_data(prefix: str, iv: Interval) -> dict:
+    clean = (lambda v: None if v is None or math.isnan(v) else v)
+    return {prefix: clean(iv.mean), f"{prefix}_ci95_low": clean(iv.low),
+            f"{prefix}_ci95_high": clean(iv.high)}
+
+
+def number_cell(value: float | None, digits: int = 1) -> Cell:
+    return Cell(fmt_number(value, digits), value)
