@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("results_dir", metavar="DIR")
     rep.add_argument("--format", default="md", choices=["md", "csv", "json"])
 
+    ins = sub.add_parser("inspect", help="data and tokenizer facts per model × dataset, before training")
+    ins.add_argument("suite", help="suite YAML file")
+    ins.add_argument("--format", default="md", choices=["md", "json"])
+
     sch = sub.add_parser("schema", help="print the JSON Schema of suite files (or of records)")
     sch.add_argument("--record", action="store_true", help="the trial record's schema instead")
     return p
@@ -90,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
             from harness.runner import report
 
             print(report(args.results_dir, args.format), end="")
+            return 0
+        if args.command == "inspect":
+            from harness.inspection.report import inspect_suite, render
+
+            print(render(inspect_suite(args.suite), args.format), end="")
             return 0
         if args.command == "run":
             from harness.runner import run_suite
