@@ -89,3 +89,7 @@ class TrialRecord(_Part):
     cache_hits: dict[str, bool] = Field(
         default_factory=dict, description="Per on-disk cache the trial used (tokenized, embeddings): "
                                           "whether it was reused rather than computed.")
+    tokenizer_fit: dict[str, Any] | None = Field(
+        None, description="How the model's tokenizer fits the dataset (harness.inspection): tokens "
+                          "per row mean/p95/max, truncated share at max_length, [UNK] rate, an "
+                          "example row as tokens, warnings. None for trials without a model.")

@@ -7,6 +7,7 @@ import traceback
 from datetime import datetime, timezone
 
 from harness.env import environment
+from harness.inspection.trial_fit import trial_tokenizer_fit
 from harness.store.record import ErrorInfo, ModelFacts, Timing, TrialRecord
 from harness.trials.outcome import Diverged, MethodOutcome
 from harness.trials.registry import method_runner
@@ -21,7 +22,9 @@ def execute(trial, ctx) -> TrialRecord:
     outcome: MethodOutcome | None = None
     error = None
     status = "ok"
+    fit = None
     try:
+        fit = trial_tokenizer_fit(trial, ctx)
         outcome = method_runner(trial.method)(trial, ctx)
     except KeyboardInterrupt:
         raise
@@ -55,4 +58,4 @@ def execute(trial, ctx) -> TrialRecord:
         model_facts=ModelFacts(**outcome.model_facts) if outcome and outcome.model_facts else None,
         environment=environment(outcome.precision if outcome else None,
                                 with_device=trial.model is not None),
-        started_at=started, finished_at=now(), artifacts=artifacts)
+        started_at=started, finished_at=now(), artifacts=artifacts, tokenizer_fit=fit)

@@ -47,9 +47,22 @@ def run_local(trials, suite, store, run_id, *, verbose=False, echo=print) -> dic
         echo(f"{prefix} ...")
         record = execute(trial, ctx)
         store.write_record(record)
+        _model_cards(record, store, echo)
         outcomes[trial.trial_id] = record.status
         echo(f"{prefix}: {_summary(record, suite.main)} [{time.perf_counter() - t0:.1f} s]")
     return outcomes
+
+
+def _model_cards(record, store, echo) -> None:
+    """A saved model gets its card after the record is safe; a card failure only warns."""
+    if "model" not in record.artifacts:
+        return
+    from harness.modelcard import refresh_model_cards
+
+    try:
+        refresh_model_cards(record, store)
+    except Exception as e:  # the trial's result is already stored; say what went wrong
+        echo(f"warning: model card of {record.trial_id} not written: {type(e).__name__}: {e}")
 
 
 EXECUTORS = {"local": run_local}
