@@ -97,7 +97,14 @@ def cmd_schema(record: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    # `predict RUN --best "text" ...`: texts after options arrive here (argparse takes
+    # positionals in one group); anything else unknown is an error as usual.
+    if extra and (args.command != "predict" or any(e.startswith("-") for e in extra)):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:
+        args.texts += extra
     try:
         if args.command == "validate":
             return cmd_validate(args.suites)
