@@ -38,7 +38,8 @@ def refresh_model_cards(record, store) -> list[Path]:
     if record.status != "ok" or "model" not in record.artifacts:
         return []
     others = [r for r in store.records() if r.trial_id != record.trial_id]
-    siblings = [r for r in [record, *others] if r.status == "ok" and _group(r) == _group(record)]
+    siblings = sorted((r for r in [record, *others] if r.status == "ok" and _group(r) == _group(record)),
+                      key=lambda r: (r.seed is None, r.seed))
     baseline = next((r for r in others if r.method == "majority" and r.status == "ok"
                      and r.dataset_name == record.dataset_name), None)
     suite = store.read_resolved_suite() or {}
@@ -105,7 +106,7 @@ def render_card(record, siblings, baseline, suite: dict) -> str:
               "## Training", "",
               f"- seed {record.seed}, precision {record.environment.precision}, max_length "
               f"{model_cfg.get('max_length')}",
-              f"- scheduler `{record.scheduler}` {training.get('lr_scheduler_kwargs') or ''}, "
+              f"- scheduler `{record.scheduler}`{' ' + str(training['lr_scheduler_kwargs']) if training.get('lr_scheduler_kwargs') else ''}, "
               f"learning rate {training.get('learning_rate')}, warmup ratio "
               f"{training.get('warmup_ratio')} / steps {training.get('warmup_steps')}",
               f"- epochs {training.get('epochs')} (max_steps {training.get('max_steps')}), batch "
