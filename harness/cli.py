@@ -50,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     pre.add_argument("--batch-size", type=int, default=64)
     pre.add_argument("--format", default="md", choices=["md", "json"])
 
+    ini = sub.add_parser("init", help="write a commented suite YAML from a data file")
+    ini.add_argument("--data", required=True, help="train file: csv, tsv, jsonl, json or parquet")
+    ini.add_argument("--test", help="test file (default: 10 %% of train, stratified)")
+    ini.add_argument("--model", help="hub id, local model dir or package/dir "
+                                     "(default: the packaged all-MiniLM-L6-v2)")
+    ini.add_argument("--out", default="suite.yaml", help="suite file to write (default: suite.yaml)")
+    ini.add_argument("--force", action="store_true", help="overwrite --out")
+
     sch = sub.add_parser("schema", help="print the JSON Schema of suite files (or of records)")
     sch.add_argument("--record", action="store_true", help="the trial record's schema instead")
     return p
@@ -129,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
                               args.file, args.format, args.text_column, args.pair_column,
                               args.batch_size), end="")
             return 0
+        if args.command == "init":
+            from harness.init_suite import init_suite
+
+            return init_suite(args.data, args.test, args.model, args.out, args.force)
         if args.command == "run":
             from harness.runner import run_suite
 
