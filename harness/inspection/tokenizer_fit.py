@@ -31,7 +31,7 @@ def num_proc_for(tokenizer, rows: int) -> int | None:
 
 
 def _lengths(tokenizer, ds, has_pair: bool, unk_id):
-    special = set(tokenizer.all_special_ids)
+    special = set(tokenizer.all_special_ids) - {unk_id}  # [UNK] is "special" too: keep it counted
 
     def count(batch):
         args = (batch[TEXT], batch[PAIR]) if has_pair else (batch[TEXT],)
