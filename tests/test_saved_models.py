@@ -116,3 +116,20 @@ def test_predict_best_texts_and_errors(saved_run):
     proc = _predict_subprocess(str(saved_run), "--trial", "nope", "x")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "--trial 'nope' matches 0 saved models" in proc.stderr
+
+
+def test_model_save_model_overrides_training_and_stays_out_of_the_key(tmp_path, tiny_bert,
+                                                                      english_data):
+    from harness.plan.trials import build_plan
+    from harness.suite.loader import load_suite
+
+    text = tiny_suite(tiny_bert, english_data, epochs=1, extra_training="  save_model: true")
+    plain, off = tmp_path / "plain.yaml", tmp_path / "off.yaml"
+    plain.write_text(text, encoding="utf-8")
+    off.write_text(text.replace("    max_length: 32", "    max_length: 32\n    save_model: false"),
+                   encoding="utf-8")
+    keys = [[t.key for t in build_plan(load_suite(p).suite)] for p in (plain, off)]
+    assert keys[0] == keys[1]  # where a model is kept does not change its result
+    assert main(["run", str(off), "--results-dir", str(tmp_path / "results")]) == 0
+    record = next(r for r in ResultsStore(tmp_path / "results").records() if r.method == "finetune")
+    assert "model" not in record.artifacts and not (tmp_path / "results" / "models").exists()
