@@ -125,6 +125,8 @@ def run_predict(results_dir, trial, best, metric, texts, file, fmt, text_column=
                          pair_column or data_cfg.get("text_pair_column"))
     if not inputs:
         raise HarnessError("no inputs: give texts, or --file with rows")
+    import transformers  # noqa: F401  (imported first so quiet_libraries silences its progress bars)
+
     quiet_libraries()
     labels, probs, id2label = predict(model_dir, inputs, record.config["model"]["max_length"],
                                       batch_size)
