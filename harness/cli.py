@@ -41,6 +41,31 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--output", "-o", metavar="FILE",
                      help="write here instead of stdout ('-': stdout; html default: DIR/report.html)")
 
+    ins = sub.add_parser("inspect", help="data and tokenizer facts per model × dataset, before training")
+    ins.add_argument("suite", help="suite YAML file")
+    ins.add_argument("--format", default="md", choices=["md", "json"])
+
+    pre = sub.add_parser("predict", help="label and score per input from a saved fine-tuned model")
+    pre.add_argument("results_dir", metavar="RUN_DIR")
+    which = pre.add_mutually_exclusive_group(required=True)
+    which.add_argument("--trial", metavar="KEY", help="trial id (or a prefix of it or of its key)")
+    which.add_argument("--best", action="store_true", help="the saved model with the best test score")
+    pre.add_argument("--metric", help="with --best: the test metric (default: the suite's main)")
+    pre.add_argument("texts", nargs="*", metavar="TEXT", help="inputs; 'a ||| b' is a text pair")
+    pre.add_argument("--file", help="csv/tsv/jsonl/json (the trial's text columns) or .txt (a line each)")
+    pre.add_argument("--text-column", help="file column of the text (default: the trial's)")
+    pre.add_argument("--pair-column", help="file column of the second text (default: the trial's)")
+    pre.add_argument("--batch-size", type=int, default=64)
+    pre.add_argument("--format", default="md", choices=["md", "json"])
+
+    ini = sub.add_parser("init", help="write a commented suite YAML from a data file")
+    ini.add_argument("--data", required=True, help="train file: csv, tsv, jsonl, json or parquet")
+    ini.add_argument("--test", help="test file (default: 10 %% of train, stratified)")
+    ini.add_argument("--model", help="hub id, local model dir or package/dir "
+                                     "(default: the packaged all-MiniLM-L6-v2)")
+    ini.add_argument("--out", default="suite.yaml", help="suite file to write (default: suite.yaml)")
+    ini.add_argument("--force", action="store_true", help="overwrite --out")
+
     sch = sub.add_parser("schema", help="print the JSON Schema of suite files (or of records)")
     sch.add_argument("--record", action="store_true", help="the trial record's schema instead")
     return p
@@ -113,7 +138,14 @@ def cmd_report(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    # `predict RUN --best "text" ...`: texts after options arrive here (argparse takes
+    # positionals in one group); anything else unknown is an error as usual.
+    if extra and (args.command != "predict" or any(e.startswith("-") for e in extra)):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:
+        args.texts += extra
     try:
         if args.command == "validate":
             return cmd_validate(args.suites)
@@ -121,6 +153,24 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_schema(args.record)
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "inspect":
+            from harness.inspection.report import inspect_suite, render
+
+            print(render(inspect_suite(args.suite), args.format), end="")
+            return 0
+        if args.command == "predict":
+            from harness.predict import run_predict
+
+            if bool(args.texts) == bool(args.file):
+                raise HarnessError("give texts or --file (one of them)", field="predict")
+            print(run_predict(args.results_dir, args.trial, args.best, args.metric, args.texts,
+                              args.file, args.format, args.text_column, args.pair_column,
+                              args.batch_size), end="")
+            return 0
+        if args.command == "init":
+            from harness.init_suite import init_suite
+
+            return init_suite(args.data, args.test, args.model, args.out, args.force)
         if args.command == "run":
             from harness.runner import run_suite
 

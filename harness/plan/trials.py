@@ -82,7 +82,8 @@ def build_plan(suite: Suite) -> list[Trial]:
         model_fp = fingerprints.setdefault(("model", model.display_name), model_fingerprint(model))
         model_material = {"fingerprint": model_fp,
                           **model.model_dump(mode="json", exclude={"name", "id", "path",
-                                                                   "package", "revision"})}
+                                                                   "package", "revision",
+                                                                   "save_model"})}
         for dataset in suite.datasets:
             data = _dataset_material(dataset, fingerprints)
             for method in suite.methods:

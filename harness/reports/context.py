@@ -119,6 +119,7 @@ def _footer(records, suite_name: str) -> list[str]:
              f"{', ' + env.precision if env.precision else ''}"
              f"{f', {env.cpu_count} CPU cores' if env.cpu_count else ''}"]
     lines += _revisions(records)
+    lines += _fit_lines(records)
     failed = [r for r in records if r.status != "ok"]
     for r in failed:
         message = f"{r.error.type}: {r.error.message}" if r.error else r.status
@@ -156,3 +157,19 @@ def _short(fingerprint: str) -> str:
     """'dir:<sha256>' -> 'dir:1a2b3c4d5e6f'; hub fingerprints (id@revision) stay whole."""
     kind, _, rest = fingerprint.partition(":")
     return f"{kind}:{rest[:12]}" if kind in ("dir", "files") else fingerprint
+
+
+def _fit_lines(records) -> list[str]:
+    """One line per model × dataset with tokenizer-fit facts, then its warnings."""
+    seen, lines = set(), []
+    for r in records:
+        f = r.tokenizer_fit
+        if not f or (r.model_name, r.dataset_name) in seen:
+            continue
+        seen.add((r.model_name, r.dataset_name))
+        lines.append(f"tokenizer fit {r.model_name} × {r.dataset_name}: tokens/row mean "
+                     f"{f['tokens_mean']:.1f}, p95 {f['tokens_p95']:.0f}, max {f['tokens_max']}; "
+                     f"truncated {f['truncated_share']:.1%} at {f['max_length']}; "
+                     f"[UNK] {f['unk_rate']:.2%}")
+        lines += [f"- warning: {r.model_name} × {r.dataset_name}: {w}" for w in f.get("warnings", [])]
+    return lines

@@ -40,7 +40,10 @@ def write_plots(ctx: ReportContext) -> list[Plot]:
 
     matplotlib.use("Agg")
     plots: list[Plot] = []
-    with matplotlib.rc_context({"text.parse_math": False}):
+    from harness.reports.fonts import japanese_rc
+
+    # Japanese labels and titles draw with a Japanese-capable fallback font, not as boxes
+    with matplotlib.rc_context({"text.parse_math": False, **japanese_rc()}):
         for make in (bars, confusion_matrices, quality_vs_throughput, schedules):
             for title, name, fig in make(ctx):
                 rel = f"{PLOT_DIR}/{name}.png"

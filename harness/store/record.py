@@ -103,3 +103,7 @@ class TrialRecord(_Part):
         default_factory=list, description="Out-of-memory retries, one entry per attempt (empty when "
                                           "the first attempt ran): reason, outcome, batch_size, "
                                           "gradient_accumulation_steps, eval_batch_size.")
+    tokenizer_fit: dict[str, Any] | None = Field(
+        None, description="How the model's tokenizer fits the dataset (harness.inspection): tokens "
+                          "per row mean/p95/max, truncated share at max_length, [UNK] rate, an "
+                          "example row as tokens, warnings. None for trials without a model.")

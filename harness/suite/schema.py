@@ -50,6 +50,9 @@ class ModelSpec(Strict):
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
         "auto", description="Training precision: auto = bf16 on GPUs that support it, else fp16 on GPU, "
                             "float32 on CPU.")
+    save_model: bool | None = Field(
+        None, description="Keep this model's fine-tuned weights, tokenizer and model card "
+                          "(default: training.save_model).")
 
     @model_validator(mode="after")
     def _one_source(self):

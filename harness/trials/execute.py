@@ -7,6 +7,7 @@ import traceback
 from datetime import datetime, timezone
 
 from harness.env import environment
+from harness.inspection.trial_fit import trial_tokenizer_fit
 from harness.store.record import ErrorInfo, ModelFacts, Timing, TrialRecord
 from harness.trials.outcome import Diverged, Interrupted, MethodOutcome
 from harness.trials.retry import run_with_oom_retries
@@ -23,7 +24,9 @@ def execute(trial, ctx) -> TrialRecord:
     status = "ok"
     attempts: list[dict] = []  # OOM retries (harness.trials.retry)
     history: list[dict] = []  # a diverged trial's log up to the NaN
+    fit = None
     try:
+        fit = trial_tokenizer_fit(trial, ctx)
         outcome = run_with_oom_retries(trial, ctx, attempts)
     except KeyboardInterrupt:
         raise
@@ -60,4 +63,5 @@ def execute(trial, ctx) -> TrialRecord:
         model_facts=ModelFacts(**outcome.model_facts) if outcome and outcome.model_facts else None,
         environment=environment(outcome.precision if outcome else None,
                                 with_device=trial.model is not None),
-        started_at=started, finished_at=now(), artifacts=artifacts, attempts=attempts)
+        started_at=started, finished_at=now(), artifacts=artifacts, attempts=attempts,
+        tokenizer_fit=fit)

@@ -173,7 +173,7 @@ def run(trial, ctx) -> MethodOutcome:
         timing.update(test_runtime_s=pred.metrics.get("test_runtime"),
                       test_samples_per_s=pred.metrics.get("test_samples_per_second"))
         saved = None
-        if training.save_model:
+        if spec.save_model if spec.save_model is not None else training.save_model:
             out = ctx.store.model_dir(trial.trial_id)
             trainer.save_model(str(out))
             tokenizer.save_pretrained(str(out))

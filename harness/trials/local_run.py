@@ -105,6 +105,7 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
                     echo(f"{prefix} ...")
                     record = execute(trial, ctx)
                     store.write_record(record)
+                    _model_cards(record, store, echo)
                 finally:
                     claims.release(trial.trial_id)
                 outcomes[trial.trial_id] = record.status
@@ -120,3 +121,16 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
     except OSError:
         pass
     return outcomes
+
+
+def _model_cards(record, store, echo) -> None:
+    """A saved model gets its card after the record is safe; a card failure only warns."""
+    if "model" not in record.artifacts:
+        return
+    from harness.modelcard import refresh_model_cards
+
+    try:
+        refresh_model_cards(record, store)
+    except Exception as e:  # the trial's result is already stored; say what went wrong
+        echo(f"warning: model card of {record.trial_id} not written: {type(e).__name__}: {e}")
+

@@ -1,0 +1,21 @@
+"""The tokenizer-fit facts of a trial's model × dataset, computed once per run and stored in
+each trial record (`TrialRecord.tokenizer_fit`), so reports and model cards show them."""
+
+from __future__ import annotations
+
+from harness.inspection.tokenizer_fit import tokenizer_fit
+from harness.suite.schema import DatasetSpec
+
+
+def trial_tokenizer_fit(trial, ctx) -> dict | None:
+    if trial.model is None or not isinstance(trial.dataset, DatasetSpec):
+        return None  # baselines have no tokenizer; MTEB tasks are not suite datasets
+    from harness.trials.finetune import load_tokenizer
+
+    spec = trial.model
+
+    def make():
+        tokenizer = load_tokenizer(spec, ctx)  # the same cached tokenizer the fine-tune uses
+        return tokenizer_fit(tokenizer, ctx.prepared(trial.dataset).splits, spec.max_length)
+
+    return ctx.cached(("tokenizer_fit", spec.display_name, trial.dataset.name, spec.max_length), make)
