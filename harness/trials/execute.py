@@ -55,4 +55,5 @@ def execute(trial, ctx) -> TrialRecord:
         model_facts=ModelFacts(**outcome.model_facts) if outcome and outcome.model_facts else None,
         environment=environment(outcome.precision if outcome else None,
                                 with_device=trial.model is not None),
-        started_at=started, finished_at=now(), artifacts=artifacts)
+        started_at=started, finished_at=now(), artifacts=artifacts,
+        cache_hits=outcome.cache_hits if outcome else {})
