@@ -92,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
             print(report(args.results_dir, args.format), end="")
             return 0
         if args.command == "run":
+            from harness.cpu import passive_omp_threads
             from harness.runner import run_suite
+
+            passive_omp_threads()  # before torch loads (harness.cpu says why)
 
             return run_suite(args.suite, args.results_dir, args.executor, args.verbose)
     except HarnessError as e:

@@ -232,3 +232,29 @@ def test_tokenizer_digest_ignores_location_and_japanese_cache(tmp_path, tiny_jap
     _, hit = tokenize_cache.tokenize_splits(splits, b, 16, tmp_path / "cache")
     assert not hit  # max_length is part of the key
     assert len(list((tmp_path / "cache").iterdir())) == 2
+
+
+@pytest.mark.slow
+def test_torch_compile_switch_compiles_few_shapes(tmp_path, tiny_bert, english_data):
+    """training.torch_compile: batches padded to multiples of 16, so a 3-epoch run over rows of
+    many lengths compiles a handful of graphs, not one per length."""
+    if not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("torch.compile on CPU needs a C compiler (cc/gcc not found)")
+    import torch._dynamo
+
+    torch._dynamo.reset()
+    torch._dynamo.utils.counters.clear()
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(tiny_suite(tiny_bert, english_data, learning_rate="3.0e-3",
+                                extra_training="  torch_compile: true"), encoding="utf-8")
+    assert main(["run", str(suite), "--results-dir", str(tmp_path / "results")]) == 0
+    record = tuned(tmp_path / "results")[0]
+    assert record.metrics["test"]["accuracy"] > 0.6
+    graphs = torch._dynamo.utils.counters["stats"]["unique_graphs"]
+    import datasets
+
+    from harness.trials.tokenize_cache import cache_root
+
+    entry = next(cache_root(tmp_path / "results").iterdir())
+    lengths = set(datasets.load_from_disk(str(entry))["train"]["length"])
+    assert 0 < graphs < len(lengths), (graphs, sorted(lengths))
