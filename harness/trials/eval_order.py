@@ -129,3 +129,15 @@ def latency_batch1(model, dataset, pad, inputs: set[str], *, rows: int = LATENCY
                 torch.cuda.synchronize()
             times.append(time.perf_counter() - t0)
     return percentiles_ms(times)
+
+
+def inference_timing(model, test_split, pad, inputs, test, passes, autocast, seed) -> dict:
+    """Latency p50/p95 at batch 1 (timed single rows) and at the evaluation batch size (the test
+    pass's full batches); padding share over every evaluation pass."""
+    p50_b1, p95_b1 = latency_batch1(model, test_split, pad, inputs, seed=seed,
+                                    autocast_dtype=autocast)
+    p50, p95 = test.batch_latency_ms()
+    padded = sum(p.padded_tokens for p in passes)
+    return {"latency_ms_p50_b1": p50_b1, "latency_ms_p95_b1": p95_b1,
+            "latency_ms_p50_batch": p50, "latency_ms_p95_batch": p95,
+            "padding_share_eval": 1 - sum(p.real_tokens for p in passes) / padded if padded else None}

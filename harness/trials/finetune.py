@@ -91,8 +91,7 @@ def run(trial, ctx) -> MethodOutcome:
     from transformers import (AutoModelForSequenceClassification, EarlyStoppingCallback,
                               PrinterCallback, TrainingArguments, set_seed)
 
-    from harness.trials import speedups
-    from harness.trials.eval_order import predict_rows
+    from harness.trials import eval_order, peak_flops, speedups
     from harness.trials.length_sampler import LengthGroupedTrainer
     from harness.trials.throughput import CountingCollator, MemoryPeak, StepClock, steady_state
     from harness.trials.tokenize_cache import LENGTH
@@ -155,8 +154,9 @@ def run(trial, ctx) -> MethodOutcome:
     if training.early_stopping_patience and evaluating:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=training.early_stopping_patience))
     # Validation rows lose `length`: the collator counts only training batches (those with it).
+    validation = splits["validation"].remove_columns(LENGTH) if evaluating else None
     trainer = LengthGroupedTrainer(model=model, args=args, train_dataset=splits["train"],
-                                   eval_dataset=splits["validation"].remove_columns(LENGTH) if evaluating else None,
+                                   eval_dataset=validation,
                                    processing_class=tokenizer, data_collator=collator,
                                    compute_metrics=trainer_metrics, callbacks=callbacks)
     if not ctx.verbose:
@@ -175,8 +175,9 @@ def run(trial, ctx) -> MethodOutcome:
         model = trainer.model
 
         def infer(split):
-            return predict_rows(model, splits[split], collator.pad, inputs, training.eval_batch_size,
-                                autocast_dtype=autocast, memory=memory)
+            return eval_order.predict_rows(model, splits[split], collator.pad, inputs,
+                                           training.eval_batch_size, autocast_dtype=autocast,
+                                           memory=memory)
 
         metrics, passes = {}, []
         if evaluating:
@@ -193,10 +194,10 @@ def run(trial, ctx) -> MethodOutcome:
         y_pred = probs.argmax(-1)
         metrics["test"] = compute_metrics(suite.metrics, y_true, y_pred, metric_ctx)
         timing.update(test_runtime_s=test.seconds, test_samples_per_s=test.samples_per_s)
-        timing.update(inference_timing(model, splits["test"], collator.pad, inputs, test, passes,
-                                       autocast, trial.seed))
-        timing.update(mfu_timing(model, timing, test,
-                                 speedups.mfu_dtype(precision, cuda, tf32), cuda))
+        timing.update(eval_order.inference_timing(model, splits["test"], collator.pad, inputs, test,
+                                                  passes, autocast, trial.seed))
+        timing.update(peak_flops.mfu_timing(model, timing, test,
+                                            speedups.mfu_dtype(precision, cuda, tf32), cuda))
         timing["peak_memory_mb"] = memory.megabytes()
         saved = None
         if training.save_model:
@@ -211,29 +212,3 @@ def run(trial, ctx) -> MethodOutcome:
                              cache_hits={"tokenized": reused})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def inference_timing(model, test_split, pad, inputs, test, passes, autocast, seed) -> dict:
-    """Latency p50/p95 at batch 1 (timed single rows) and at the evaluation batch size (the test
-    pass's full batches); padding share over every evaluation pass."""
-    from harness.trials.eval_order import latency_batch1
-
-    p50_b1, p95_b1 = latency_batch1(model, test_split, pad, inputs, seed=seed,
-                                    autocast_dtype=autocast)
-    p50, p95 = test.batch_latency_ms()
-    padded = sum(p.padded_tokens for p in passes)
-    return {"latency_ms_p50_b1": p50_b1, "latency_ms_p95_b1": p95_b1,
-            "latency_ms_p50_batch": p50, "latency_ms_p95_batch": p95,
-            "padding_share_eval": 1 - sum(p.real_tokens for p in passes) / padded if padded else None}
-
-
-def mfu_timing(model, timing: dict, test, dtype: str | None, cuda: bool) -> dict:
-    """MFU of training and of the test pass on GPU (harness.trials.peak_flops); None on CPU."""
-    if not cuda:
-        return {"mfu_train": None, "mfu_inference": None}
-    from harness.env import device_facts
-    from harness.trials.peak_flops import matmul_params, mfu, peak_flops
-
-    params, peak = matmul_params(model), peak_flops(device_facts()[1], dtype)
-    return {"mfu_train": mfu(params, timing.get("train_tokens_per_s"), peak, training=True),
-            "mfu_inference": mfu(params, test.tokens_per_s, peak, training=False)}

@@ -57,3 +57,14 @@ def matmul_params(model) -> int:
     embedded = {id(p) for m in model.modules() if isinstance(m, torch.nn.Embedding)
                 for p in m.parameters(recurse=False)}
     return sum(p.numel() for p in model.parameters() if id(p) not in embedded)
+
+
+def mfu_timing(model, timing: dict, test, dtype: str | None, cuda: bool) -> dict:
+    """MFU of training and of the test pass on GPU (harness.trials.peak_flops); None on CPU."""
+    if not cuda:
+        return {"mfu_train": None, "mfu_inference": None}
+    from harness.env import device_facts
+
+    params, peak = matmul_params(model), peak_flops(device_facts()[1], dtype)
+    return {"mfu_train": mfu(params, timing.get("train_tokens_per_s"), peak, training=True),
+            "mfu_inference": mfu(params, test.tokens_per_s, peak, training=False)}
