@@ -172,7 +172,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return init_suite(args.data, args.test, args.model, args.out, args.force)
         if args.command == "run":
+            from harness.cpu import passive_omp_threads
             from harness.runner import run_suite
+
+            passive_omp_threads()  # before torch loads (harness.cpu says why)
 
             return run_suite(args.suite, args.results_dir, args.executor, args.verbose)
     except HarnessError as e:

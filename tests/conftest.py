@@ -86,7 +86,7 @@ def write_suite(tmp_path):
 def tiny_suite(model: Path, data: Path, *, name: str = "tiny", schedulers=("linear",),
                seeds=(1,), epochs: float = 3, extra_training: str = "", extra_dataset: str = "",
                label_names: str = "[sports, food, weather]", files: str | None = None,
-               metrics: str = "[accuracy, f1_macro, mcc]") -> str:
+               metrics: str = "[accuracy, f1_macro, mcc]", learning_rate: str = "1.0e-3") -> str:
     files = files or (f"{{train: {data}/train.csv, validation: {data}/validation.csv, "
                       f"test: {data}/test.csv}}")
     return f"""
@@ -102,7 +102,7 @@ datasets:
 {extra_dataset}
 training:
   epochs: {epochs}
-  learning_rate: 1.0e-3
+  learning_rate: {learning_rate}
   batch_size: 16
   logging_steps: 5
   lr_scheduler_type: [{', '.join(schedulers)}]

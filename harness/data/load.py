@@ -115,6 +115,26 @@ def prepare(spec: DatasetSpec, raw=None) -> PreparedData:
     return PreparedData(dsd, label_names, positive, facts)
 
 
+_PREPARED: dict[str, PreparedData] = {}
+
+
+def prepare_once(spec: DatasetSpec) -> PreparedData:
+    """prepare(spec), shared by `validate` and the trials of one process: `harness run` checks
+    the data before training and then reuses what the check prepared. Keyed by the spec and
+    the content digest of its files, so an edited file is prepared again."""
+    import json
+
+    from harness.plan.fingerprint import data_fingerprint
+
+    try:
+        key = json.dumps([spec.model_dump(mode="json"), data_fingerprint(spec)], sort_keys=True)
+    except OSError:  # a missing or unreadable file: prepare() says which, with its field
+        return prepare(spec)
+    if key not in _PREPARED:
+        _PREPARED[key] = prepare(spec)
+    return _PREPARED[key]
+
+
 def positive_label_id(spec: DatasetSpec, label_names: list[str]) -> int | None:
     """The positive class of a binary task: `positive_label`, else the second name; None otherwise."""
     if len(label_names) != 2:

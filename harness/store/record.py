@@ -25,24 +25,34 @@ class ErrorInfo(_Part):
 
 
 class Timing(_Part):
+    """Seconds and rates of one trial. Rates of training are steady-state: the first optimizer
+    steps (10 %, 1 to 10) are warm-up and left out, as are steps that held an evaluation or a save.
+    GPU times are synchronised (CUDA events / synchronize)."""
+
     total_wall_s: float
     train_runtime_s: float | None = None
-    train_samples_per_s: float | None = None
-    train_steps_per_s: float | None = None
+    train_samples_per_s: float | None = Field(None, description="Steady-state training rows/s.")
+    train_steps_per_s: float | None = Field(None, description="Steady-state optimizer steps/s.")
     eval_runtime_s: float | None = None
     eval_samples_per_s: float | None = None
     test_runtime_s: float | None = None
     test_samples_per_s: float | None = None
-    train_tokens_per_s: float | None = None
-    latency_ms_p50_b1: float | None = None
+    train_tokens_per_s: float | None = Field(
+        None, description="Steady-state non-padding training tokens/s.")
+    latency_ms_p50_b1: float | None = Field(None, description="Median ms of a 1-row forward (test rows).")
     latency_ms_p95_b1: float | None = None
-    latency_ms_p50_batch: float | None = None
+    latency_ms_p50_batch: float | None = Field(
+        None, description="Median ms of a full eval_batch_size batch of the (length-sorted) test pass.")
     latency_ms_p95_batch: float | None = None
-    peak_memory_mb: float | None = None
-    padding_share_train: float | None = None
-    padding_share_eval: float | None = None
-    mfu_train: float | None = None
-    mfu_inference: float | None = None
+    peak_memory_mb: float | None = Field(
+        None, description="GPU: torch.cuda.max_memory_allocated; CPU: highest process RSS sampled "
+                          "at every optimizer step and inference batch.")
+    padding_share_train: float | None = Field(None, description="Padded ÷ all tokens of training batches.")
+    padding_share_eval: float | None = Field(None, description="Padded ÷ all tokens of evaluation batches.")
+    mfu_train: float | None = Field(
+        None, description="6·params·tokens/s ÷ the GPU's peak for the dtype; None on CPU.")
+    mfu_inference: float | None = Field(
+        None, description="2·params·tokens/s (test pass) ÷ the GPU's peak; None on CPU.")
 
 
 class ModelFacts(_Part):

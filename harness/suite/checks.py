@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.data.load import DataError, prepare
+from harness.data.load import DataError, prepare_once
 from harness.errors import HarnessError
 from harness.metrics.registry import BINARY_ONLY
 from harness.plan.fingerprint import model_dir
@@ -44,7 +44,7 @@ def check_suite(loaded: LoadedSuite) -> tuple[list[Finding], list[HarnessError]]
                                     f"hub dataset {spec.hub.id}: columns and labels need the network"))
             continue
         try:
-            data = prepare(spec)
+            data = prepare_once(spec)
         except DataError as e:
             field = e.field or ""
             loc = ("datasets", i, *[int(p) if p.isdigit() else p for p in field.split(".") if p])

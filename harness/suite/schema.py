@@ -196,6 +196,9 @@ class TrainingSpec(Strict):
         default_factory=dict, description="Per scheduler name, e.g. {cosine_with_min_lr: {min_lr_rate: 0.1}}.")
     logging_steps: int = Field(10, ge=1)
     save_model: bool = Field(False, description="Keep each trial's fine-tuned model and tokenizer.")
+    torch_compile: bool = Field(
+        False, description="torch.compile the model for training; batches are padded to multiples "
+                           "of 16 so it compiles a few shapes, not one per sequence length.")
 
     @field_validator("lr_scheduler_type", mode="before")
     @classmethod

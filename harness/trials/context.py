@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.data.load import PreparedData, prepare
+from harness.data.load import PreparedData, prepare_once
 from harness.store.store import ResultsStore
 from harness.suite.schema import DatasetSpec, Suite, TrainingSpec
 from harness.trials.interrupt import StopRequest
@@ -36,7 +36,7 @@ class TrialContext:
 
     def prepared(self, spec: DatasetSpec) -> PreparedData:
         if spec.name not in self.data:
-            self.data[spec.name] = prepare(spec)
+            self.data[spec.name] = prepare_once(spec)
         return self.data[spec.name]
 
     def cached(self, key, make):

@@ -64,4 +64,4 @@ def execute(trial, ctx) -> TrialRecord:
         environment=environment(outcome.precision if outcome else None,
                                 with_device=trial.model is not None),
         started_at=started, finished_at=now(), artifacts=artifacts, attempts=attempts,
-        tokenizer_fit=fit)
+        tokenizer_fit=fit, cache_hits=outcome.cache_hits if outcome else {})

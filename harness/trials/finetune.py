@@ -1,5 +1,11 @@
-"""Full fine-tuning: AutoModelForSequenceClassification + Trainer, dynamic padding, the trial's
-lr scheduler, seed set before model init, validation as configured, final test in row order."""
+"""Full fine-tuning: AutoModelForSequenceClassification + Trainer, the trial's lr scheduler, seed
+set before model init, validation as configured, final test in row order.
+
+No wasted work: splits tokenized once and cached on disk (tokenize_cache), dynamic padding and
+length-grouped training batches, evaluation in larger length-sorted batches with results put
+back in row order (eval_order), bf16/TF32 where the GPU has them (speedups). Throughput
+measured on the way (throughput, peak_flops) goes into the record's `timing`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ import sys
 
 import numpy as np
 
-from harness.data.load import LABEL, PAIR, TEXT
+from harness.data.load import LABEL
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
 from harness.plan.fingerprint import model_dir
@@ -39,24 +45,18 @@ def load_tokenizer(spec, ctx):
 
 
 def tokenized_splits(spec, dataset, tokenizer, ctx):
-    """Each split tokenized once per (model tokenizer, dataset, max_length), no padding."""
+    """(splits, reused): each split tokenized once per (tokenizer, data, max_length), no padding,
+    from the on-disk cache (harness.trials.tokenize_cache) when an earlier trial or run made it."""
+    from harness.trials.tokenize_cache import cache_root, tokenize_splits
 
-    def make():
-        data = ctx.prepared(dataset)
-
-        def encode(batch):
-            if PAIR not in batch:
-                return tokenizer(batch[TEXT], truncation=True, max_length=spec.max_length)
-            # BertJapaneseTokenizer leaves token_type_ids out unless asked, even for pairs;
-            # Trainer drops them for models whose forward() does not take them.
-            return tokenizer(batch[TEXT], batch[PAIR], truncation=True, max_length=spec.max_length,
-                             return_token_type_ids=True)
-
-        drop = [c for c in (TEXT, PAIR) if c in data.splits["train"].column_names]
-        return data.splits.map(encode, batched=True, remove_columns=drop,
-                               desc=f"tokenize {dataset.name}")
-
-    return ctx.cached(("tokenized", spec.display_name, dataset.name, spec.max_length), make)
+    memo = ctx.cached("tokenized-splits", dict)
+    key = (spec.display_name, dataset.name, spec.max_length)
+    if key in memo:
+        return memo[key], True
+    splits, hit = tokenize_splits(ctx.prepared(dataset).splits, tokenizer, spec.max_length,
+                                  cache_root(ctx.store.root), label=dataset.name)
+    memo[key] = splits
+    return splits, hit
 
 
 def resolve_precision(dtype: str) -> str:
@@ -88,15 +88,21 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 def run(trial, ctx) -> MethodOutcome:
     import torch
-    from transformers import (AutoModelForSequenceClassification, DataCollatorWithPadding,
-                              EarlyStoppingCallback, PrinterCallback, Trainer, TrainingArguments,
-                              set_seed)
+    from transformers import (AutoModelForSequenceClassification, EarlyStoppingCallback,
+                              PrinterCallback, TrainingArguments, set_seed)
+
+    from harness.trials import eval_order, peak_flops, speedups
+    from harness.trials.length_sampler import LengthGroupedTrainer
+    from harness.trials.throughput import CountingCollator, MemoryPeak, StepClock, steady_state
+    from harness.trials.tokenize_cache import LENGTH
 
     spec, training, suite = trial.model, ctx.training, ctx.suite
     data = ctx.prepared(trial.dataset)
     tokenizer = load_tokenizer(spec, ctx)
-    splits = tokenized_splits(spec, trial.dataset, tokenizer, ctx)
+    splits, reused = tokenized_splits(spec, trial.dataset, tokenizer, ctx)
     metric_ctx = MetricContext(data.num_labels, data.positive_label_id)
+    cuda = torch.cuda.is_available()
+    memory = MemoryPeak(cuda)
 
     def trainer_metrics(eval_pred):
         logits = eval_pred.predictions[0] if isinstance(eval_pred.predictions, tuple) \
@@ -110,6 +116,10 @@ def run(trial, ctx) -> MethodOutcome:
         num_labels=data.num_labels, id2label=dict(enumerate(data.label_names)),
         label2id={name: i for i, name in enumerate(data.label_names)})
     precision = resolve_precision(spec.dtype)
+    tf32 = speedups.enable_tf32()
+    inputs = speedups.model_inputs(model, splits["train"].column_names)
+    collator = CountingCollator(tokenizer, inputs, speedups.pad_multiple(cuda, training.torch_compile))
+    clock = StepClock(cuda, memory)
     evaluating = training.eval_strategy != "no" and "validation" in splits
     best_metric = training.metric_for_best_model or suite.main
     scratch = ctx.scratch / trial.trial_id
@@ -131,19 +141,25 @@ def run(trial, ctx) -> MethodOutcome:
         load_best_model_at_end=training.load_best_model_at_end and evaluating,
         metric_for_best_model=best_metric if training.load_best_model_at_end else None,
         greater_is_better=True if training.load_best_model_at_end else None,
-        bf16=precision == "bf16", fp16=precision == "fp16",
+        bf16=precision == "bf16", fp16=precision == "fp16", tf32=tf32 or None,
         logging_nan_inf_filter=False,  # a NaN loss must show, not be averaged away
         logging_strategy="steps", logging_steps=training.logging_steps, logging_first_step=True,
         report_to="none", disable_tqdm=not (ctx.verbose or sys.stderr.isatty()),
-        save_only_model=True, dataloader_pin_memory=torch.cuda.is_available(),
+        save_only_model=True, dataloader_pin_memory=cuda,
+        # Length-grouped training batches (LengthGroupedTrainer): the `length` column feeds the
+        # sampler, so Trainer must not drop it (the collator keeps only the model's inputs).
+        length_column_name=LENGTH,
+        remove_unused_columns=False, torch_compile=training.torch_compile,
     )
-    callbacks = ctx.trainer_callbacks(trial)  # Ctrl-C, NaN/inf, fault injection
+    callbacks = ctx.trainer_callbacks(trial) + [clock]  # Ctrl-C, NaN/inf, fault injection; timing
     if training.early_stopping_patience and evaluating:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=training.early_stopping_patience))
-    trainer = Trainer(model=model, args=args, train_dataset=splits["train"],
-                      eval_dataset=splits["validation"] if evaluating else None,
-                      processing_class=tokenizer, data_collator=DataCollatorWithPadding(tokenizer),
-                      compute_metrics=trainer_metrics, callbacks=callbacks)
+    # Validation rows lose `length`: the collator counts only training batches (those with it).
+    validation = splits["validation"].remove_columns(LENGTH) if evaluating else None
+    trainer = LengthGroupedTrainer(model=model, args=args, train_dataset=splits["train"],
+                                   eval_dataset=validation,
+                                   processing_class=tokenizer, data_collator=collator,
+                                   compute_metrics=trainer_metrics, callbacks=callbacks)
     if not ctx.verbose:
         trainer.remove_callback(PrinterCallback)  # the log history goes into the record instead
     try:
@@ -151,27 +167,39 @@ def run(trial, ctx) -> MethodOutcome:
         if not math.isfinite(train_out.training_loss) or any(
                 not math.isfinite(e["loss"]) for e in trainer.state.log_history if "loss" in e):
             raise Diverged(f"training loss became {train_out.training_loss}")
-        timing = {"train_runtime_s": train_out.metrics.get("train_runtime"),
-                  "train_samples_per_s": train_out.metrics.get("train_samples_per_second"),
-                  "train_steps_per_s": train_out.metrics.get("train_steps_per_second")}
-        metrics = {}
+        batches_per_epoch = math.ceil(len(splits["train"]) / training.batch_size)
+        timing = {"train_runtime_s": clock.wall_s,
+                  **steady_state(clock, collator.train, batches_per_epoch,
+                                 training.gradient_accumulation_steps),
+                  "padding_share_train": collator.train.padding_share()}
+        autocast = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(precision) if cuda else None
+        model = trainer.model
+
+        def infer(split):
+            return eval_order.predict_rows(model, splits[split], collator.pad, inputs,
+                                           training.eval_batch_size, autocast_dtype=autocast,
+                                           memory=memory)
+
+        metrics, passes = {}, []
         if evaluating:
-            ev = trainer.evaluate()
-            metrics["validation"] = _strip(ev, "eval_", suite)
-            timing.update(eval_runtime_s=ev.get("eval_runtime"),
-                          eval_samples_per_s=ev.get("eval_samples_per_second"))
-        test = splits["test"]
-        pred = trainer.predict(test, metric_key_prefix="test")
-        y_true = np.asarray(test[LABEL], dtype=np.int64)
-        if not np.array_equal(np.asarray(pred.label_ids), y_true):
-            # The row-order trap: predictions must be stored in the test split's row order.
-            raise RuntimeError("predict() returned rows out of the test split's order")
-        logits = pred.predictions[0] if isinstance(pred.predictions, tuple) else pred.predictions
-        probs = softmax(np.asarray(logits, dtype=np.float32))
+            val = infer("validation")
+            passes.append(val)
+            y_val = np.asarray(splits["validation"][LABEL], dtype=np.int64)
+            metrics["validation"] = compute_metrics(suite.metrics, y_val, val.logits.argmax(-1),
+                                                    metric_ctx)
+            timing.update(eval_runtime_s=val.seconds, eval_samples_per_s=val.samples_per_s)
+        test = infer("test")
+        passes.append(test)
+        y_true = np.asarray(splits["test"][LABEL], dtype=np.int64)  # logits are in this row order
+        probs = softmax(test.logits)
         y_pred = probs.argmax(-1)
         metrics["test"] = compute_metrics(suite.metrics, y_true, y_pred, metric_ctx)
-        timing.update(test_runtime_s=pred.metrics.get("test_runtime"),
-                      test_samples_per_s=pred.metrics.get("test_samples_per_second"))
+        timing.update(test_runtime_s=test.seconds, test_samples_per_s=test.samples_per_s)
+        timing.update(eval_order.inference_timing(model, splits["test"], collator.pad, inputs, test,
+                                                  passes, autocast, trial.seed))
+        timing.update(peak_flops.mfu_timing(model, timing, test,
+                                            speedups.mfu_dtype(precision, cuda, tf32), cuda))
+        timing["peak_memory_mb"] = memory.megabytes()
         saved = None
         if spec.save_model if spec.save_model is not None else training.save_model:
             out = ctx.store.model_dir(trial.trial_id)
@@ -181,11 +209,7 @@ def run(trial, ctx) -> MethodOutcome:
         return MethodOutcome(metrics=metrics, test_label_ids=y_true, test_predictions=y_pred,
                              test_probabilities=probs, timing=timing,
                              log_history=list(trainer.state.log_history),
-                             model_facts=_model_facts(model), precision=precision, model_dir=saved)
+                             model_facts=_model_facts(model), precision=precision, model_dir=saved,
+                             cache_hits={"tokenized": reused})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _strip(metrics: dict, prefix: str, suite) -> dict:
-    names = [m.name for m in suite.metrics]
-    return {n: metrics.get(prefix + n) for n in names}

@@ -30,3 +30,4 @@ class MethodOutcome:
     model_facts: dict | None = None
     precision: str | None = None
     model_dir: str | None = None  # relative to the results dir, when saved
+    cache_hits: dict[str, bool] = field(default_factory=dict)  # on-disk cache name -> reused
