@@ -69,8 +69,10 @@ def report(results_dir: str | Path, fmt: str = "md") -> str:
     from harness.reports.context import report_inputs
 
     store, records, metrics, main, title, footer = report_inputs(Path(results_dir))
-    frame = leaderboard_frame(records, metrics, main)
-    text = render(frame, fmt, title=title, footer=footer)
+    from harness.reports.embeddings import add_embeddings, classification_records
+
+    frame = leaderboard_frame(classification_records(records), metrics, main)
+    text = add_embeddings(render(frame, fmt, title=title, footer=footer), records, fmt)
     if fmt == "md":
         store.write_text("leaderboard.md", text)
     return text

@@ -7,7 +7,7 @@ import traceback
 from datetime import datetime, timezone
 
 from harness.env import environment
-from harness.store.record import ErrorInfo, ModelFacts, Timing, TrialRecord
+from harness.store.record import EmbeddingFacts, ErrorInfo, ModelFacts, Timing, TrialRecord
 from harness.trials.outcome import Diverged, MethodOutcome
 from harness.trials.registry import method_runner
 
@@ -33,13 +33,15 @@ def execute(trial, ctx) -> TrialRecord:
         error = ErrorInfo(type=type(e).__name__, message=(str(e).strip().splitlines() or [""])[0][:500],
                           traceback="\n".join(lines[-15:]))
     artifacts = {}
-    data = ctx.data.get(trial.dataset.name)
-    if outcome is not None:
+    data = ctx.data.get(trial.dataset.name) if trial.method != "mteb" else None  # mteb: a task
+    if outcome is not None and outcome.test_label_ids is not None:
         artifacts["predictions"] = ctx.store.write_predictions(
             trial.trial_id, label_ids=outcome.test_label_ids.astype("int32"),
             predictions=outcome.test_predictions.astype("int32"),
             **({"probabilities": outcome.test_probabilities}
                if outcome.test_probabilities is not None else {}))
+    if outcome is not None:
+        artifacts.update(outcome.artifacts)
         if outcome.model_dir:
             artifacts["model"] = outcome.model_dir
     return TrialRecord(
@@ -55,4 +57,6 @@ def execute(trial, ctx) -> TrialRecord:
         model_facts=ModelFacts(**outcome.model_facts) if outcome and outcome.model_facts else None,
         environment=environment(outcome.precision if outcome else None,
                                 with_device=trial.model is not None),
-        started_at=started, finished_at=now(), artifacts=artifacts)
+        started_at=started, finished_at=now(), artifacts=artifacts,
+        embedding=EmbeddingFacts(**outcome.embedding) if outcome and outcome.embedding else None,
+        cache_hits=outcome.cache_hits if outcome else {})
