@@ -15,9 +15,15 @@ from harness.trials.outcome import MethodOutcome
 
 
 def run(trial, ctx) -> MethodOutcome:
+    import warnings
+
     import mteb
 
     from harness.embeddings.extract import device_name
+
+    if not ctx.verbose:  # mteb 2.26 calls sentence-transformers 6 APIs it deprecated
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"mteb\.")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"mteb\.")
 
     spec, task_spec = trial.model, trial.dataset
     material = trial.key_material
