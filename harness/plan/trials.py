@@ -34,12 +34,15 @@ class Trial:
     scheduler: str | None = None
     seed: int | None = None
     key_material: dict = field(default_factory=dict, compare=False)
+    variant: str | None = None  # probe: pooling and classifier (mteb trials: dataset is the task)
 
     @property
     def label(self) -> str:
         parts = [self.model.display_name if self.model else "-", self.dataset.name, self.method]
         if self.scheduler:
             parts.append(self.scheduler)
+        if self.variant:
+            parts.append(self.variant)
         if self.seed is not None:
             parts.append(f"seed {self.seed}")
         return " × ".join(parts)
@@ -66,6 +69,8 @@ def _dataset_material(spec: DatasetSpec, fingerprints: dict) -> dict:
 
 
 def build_plan(suite: Suite) -> list[Trial]:
+    from harness.plan.embeddings import mteb_trials, probe_trials  # they build Trials too
+
     packages = package_versions()
     fingerprints: dict = {}
     trials: list[Trial] = []
@@ -87,6 +92,12 @@ def build_plan(suite: Suite) -> list[Trial]:
         for dataset in suite.datasets:
             data = _dataset_material(dataset, fingerprints)
             for method in suite.methods:
+                if method.type == "probe":
+                    trials.extend(probe_trials(method, model, model_material, dataset, data,
+                                               suite.seeds))
+                    continue
+                if method.type != "finetune":
+                    continue
                 for scheduler in suite.training.lr_scheduler_type:
                     kwargs = suite.training.lr_scheduler_kwargs.get(scheduler, {})
                     for seed in suite.seeds:
@@ -102,4 +113,6 @@ def build_plan(suite: Suite) -> list[Trial]:
                             model.display_name, dataset.name, method.type, scheduler, f"s{seed}"))
                         trials.append(Trial(key, f"{slug}__{key[:12]}", method.type, dataset,
                                             model, scheduler, seed, material))
+        for method in (m for m in suite.methods if m.type == "mteb"):
+            trials.extend(mteb_trials(method, model, model_material, fingerprints))
     return trials

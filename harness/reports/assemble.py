@@ -8,6 +8,7 @@ from pathlib import Path
 
 from harness.reports.context import ReportContext, load_context
 from harness.reports.cost import cost_table
+from harness.reports.embeddings import embeddings_table
 from harness.reports.leaderboard import leaderboard_table
 from harness.reports.schedulers import scheduler_table
 from harness.reports.significance import significance, significance_table, top2_notes
@@ -47,7 +48,11 @@ def _significance(ctx, opts, state):
     return significance_table(ctx, state["significance"])
 
 
-TABLES = [_leaderboard, _schedulers, _cost, _significance]
+def _embeddings(ctx, opts, state):
+    return embeddings_table(ctx.embedding_records)
+
+
+TABLES = [_leaderboard, _schedulers, _cost, _significance, _embeddings]
 
 
 def build_report(results_dir: str | Path, opts: Options | None = None) -> Report:

@@ -50,6 +50,7 @@ class ReportContext:
     suite_name: str
     suite: dict | None  # the resolved suite, when the results dir has it
     footer: list[str]
+    embedding_records: list[TrialRecord] = field(default_factory=list)  # mteb trials (own table)
 
     def groups(self) -> list[Group]:
         out: dict[tuple, Group] = {}
@@ -95,7 +96,11 @@ def load_context(root: Path) -> ReportContext:
         main = records[0].main_metric
         metrics = list(dict.fromkeys(m for r in records for m in r.metrics.get("test", {})))
         name = records[0].suite_name
-    return ReportContext(store, records, metrics, main, name, suite, _footer(records, name))
+    from harness.reports.embeddings import classification_records
+
+    footer = _footer(records, name)
+    mteb = [r for r in records if r.method == "mteb"]
+    return ReportContext(store, classification_records(records), metrics, main, name, suite, footer, mteb)
 
 
 def report_inputs(root: Path):

@@ -60,8 +60,14 @@ def latex(report) -> str:
 
 
 def csv_text(report) -> str:
-    """The leaderboard's rows: means, CI bounds, n, failures (other tables: --format json)."""
-    table = next(t for t in report.tables if t.key == "leaderboard")
+    """The leaderboard's rows: means, CI bounds, n, failures; then, after a blank line, the
+    embeddings table's rows when the run has mteb trials (other tables: --format json)."""
+    tables = [t for t in report.tables if t.key in ("leaderboard", "embeddings") and t.data]
+    tables = tables or [t for t in report.tables if t.key == "leaderboard"]
+    return "\n".join(_csv_table(t) for t in tables)
+
+
+def _csv_table(table) -> str:
     out = io.StringIO()
     columns = list(dict.fromkeys(k for row in table.data for k in row))
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")

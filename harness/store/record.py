@@ -79,6 +79,18 @@ class Environment(_Part):
     cpu_count: int | None = None
 
 
+class EmbeddingFacts(_Part):
+    """What an embedding trial (probe or mteb) evaluated and how."""
+
+    pooling: str | None = Field(None, description="probe: cls, mean or pooler; mteb: the model's own "
+                                                  "(sentence-transformers config) or the mean/cls wrap.")
+    layer: int | None = Field(None, description="probe: hidden_states index (-1 = last).")
+    classifier: str | None = Field(None, description="probe: classifier with its non-default settings.")
+    task_type: str = Field(description="classification (probe) or the mteb task type.")
+    main_score_name: str = Field(description="Name of the score that ranks this trial.")
+    eval_split: str = Field(description="Split whose scores rank it (metrics[eval_split]).")
+
+
 class TrialRecord(_Part):
     schema_version: Literal[1] = RECORD_SCHEMA_VERSION
     key: str = Field(description="sha256 of the trial's key material (see harness.plan.trials).")
@@ -106,6 +118,8 @@ class TrialRecord(_Part):
     finished_at: str
     artifacts: dict[str, str] = Field(
         default_factory=dict, description="Paths relative to the results dir: predictions, model.")
+    embedding: EmbeddingFacts | None = Field(
+        None, description="probe and mteb trials: pooling, layer, classifier, task type, main score.")
     cache_hits: dict[str, bool] = Field(
         default_factory=dict, description="Per on-disk cache the trial used (tokenized, embeddings): "
                                           "whether it was reused rather than computed.")

@@ -58,6 +58,11 @@ def check_suite(loaded: LoadedSuite) -> tuple[list[Finding], list[HarnessError]]
             if binary:
                 findings.append(Finding(item, "warning", f"{', '.join(binary)} apply to binary tasks: "
                                                          f"null for {data.num_labels} labels"))
+    from harness.suite.embedding_checks import check_embeddings
+
+    more_findings, more_errors = check_embeddings(loaded, Finding)
+    findings += more_findings
+    errors += more_errors
     for i, metric in enumerate(suite.metrics):
         if metric.evaluate and not Path(metric.evaluate).exists():
             errors.append(loaded.error(f"evaluate module not found: {metric.evaluate}",

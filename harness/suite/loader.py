@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from harness.errors import HarnessError, SuiteErrors
-from harness.suite.schema import METHOD_TYPES, FieldError, Suite
+from harness.suite.schema import UNION_TAGS, FieldError, Suite
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -186,6 +186,10 @@ def _resolve_paths(data: dict, base: Path) -> dict:
     for dataset in data.get("datasets") or []:
         if isinstance(dataset, dict) and isinstance(dataset.get("files"), dict):
             dataset["files"] = {k: absolute(v) for k, v in dataset["files"].items()}
+    for method in data.get("methods") or []:  # local mteb tasks' files
+        for task in (method.get("tasks") if isinstance(method, dict) else None) or []:
+            if isinstance(task, dict) and isinstance(task.get("files"), dict):
+                task["files"] = {k: absolute(v) for k, v in task["files"].items()}
     for metric in data.get("metrics") or []:
         if isinstance(metric, dict) and "evaluate" in metric:
             metric["evaluate"] = absolute(metric["evaluate"])
@@ -194,7 +198,7 @@ def _resolve_paths(data: dict, base: Path) -> dict:
 
 def _to_error(err: dict, shown: str, lines: LineIndex) -> HarnessError:
     # A discriminated union puts the tag into loc (methods.0.finetune.x): drop it.
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in METHOD_TYPES))
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in UNION_TAGS))
     cause = (err.get("ctx") or {}).get("error")
     if isinstance(cause, FieldError):
         loc = loc + tuple(int(p) if p.isdigit() else p for p in cause.field.split("."))

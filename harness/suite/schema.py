@@ -13,7 +13,9 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from harness.embeddings.classifiers import CLASSIFIERS
 from harness.metrics.registry import METRICS
+from harness.suite.embedding_methods import MtebMethod, ProbeMethod
 from harness.suite.schedulers import SCHEDULERS, scheduler_problems
 
 SUITE_SCHEMA_VERSION = 1
@@ -147,9 +149,11 @@ class FinetuneMethod(Strict):
     type: Literal["finetune"] = "finetune"
 
 
-# `probe` (frozen features + classifier) and `mteb` join this union in the embeddings issue.
-MethodSpec = Annotated[Union[FinetuneMethod], Field(discriminator="type")]
-METHOD_TYPES = frozenset({"finetune"})
+# `probe` (frozen features + classifier) and `mteb` live in harness/suite/embedding_methods.py.
+MethodSpec = Annotated[Union[FinetuneMethod, ProbeMethod, MtebMethod], Field(discriminator="type")]
+METHOD_TYPES = frozenset({"finetune", "probe", "mteb"})
+# Tags of discriminated unions, which pydantic puts into an error's loc: error paths drop them.
+UNION_TAGS = METHOD_TYPES | frozenset(CLASSIFIERS)
 
 
 class MetricRef(Strict):
@@ -239,7 +243,8 @@ class Suite(Strict):
     name: str = Field(pattern=_NAME, description="Also the default results dir: results/<name>/.")
     description: str = ""
     models: list[ModelSpec] = Field(min_length=1)
-    datasets: list[DatasetSpec] = Field(min_length=1)
+    datasets: list[DatasetSpec] = Field(
+        default_factory=list, description="At least one, unless every method is mteb.")
     methods: list[MethodSpec] = Field(default_factory=lambda: [FinetuneMethod()], min_length=1)
     training: TrainingSpec = Field(default_factory=TrainingSpec)
     metrics: list[MetricRef] = Field(
@@ -270,6 +275,9 @@ class Suite(Strict):
                 raise FieldError(kind, f"duplicate name {', '.join(dupes)} (set a distinct name)")
         if len(set(self.seeds)) != len(self.seeds):
             raise FieldError("seeds", "duplicate seed")
+        if not self.datasets and any(m.type != "mteb" for m in self.methods):
+            raise FieldError("datasets", "needs at least one dataset (only a suite whose methods "
+                                         "are all mteb may leave it out)")
         metric_names = [m.name for m in self.metrics]
         if self.main_metric is not None and self.main_metric not in metric_names:
             raise FieldError("main_metric", f"{self.main_metric!r} is not one of metrics")

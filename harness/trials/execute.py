@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from harness.env import environment
 from harness.inspection.trial_fit import trial_tokenizer_fit
-from harness.store.record import ErrorInfo, ModelFacts, Timing, TrialRecord
+from harness.store.record import EmbeddingFacts, ErrorInfo, ModelFacts, Timing, TrialRecord
 from harness.trials.outcome import Diverged, Interrupted, MethodOutcome
 from harness.trials.retry import run_with_oom_retries
 
@@ -41,13 +41,15 @@ def execute(trial, ctx) -> TrialRecord:
         error = ErrorInfo(type=type(e).__name__, message=(str(e).strip().splitlines() or [""])[0][:500],
                           traceback="\n".join(lines[-15:]))
     artifacts = {}
-    data = ctx.data.get(trial.dataset.name)
-    if outcome is not None:
+    data = ctx.data.get(trial.dataset.name) if trial.method != "mteb" else None  # mteb: a task
+    if outcome is not None and outcome.test_label_ids is not None:
         artifacts["predictions"] = ctx.store.write_predictions(
             trial.trial_id, label_ids=outcome.test_label_ids.astype("int32"),
             predictions=outcome.test_predictions.astype("int32"),
             **({"probabilities": outcome.test_probabilities}
                if outcome.test_probabilities is not None else {}))
+    if outcome is not None:
+        artifacts.update(outcome.artifacts)
         if outcome.model_dir:
             artifacts["model"] = outcome.model_dir
     return TrialRecord(
@@ -64,4 +66,5 @@ def execute(trial, ctx) -> TrialRecord:
         environment=environment(outcome.precision if outcome else None,
                                 with_device=trial.model is not None),
         started_at=started, finished_at=now(), artifacts=artifacts, attempts=attempts,
-        tokenizer_fit=fit, cache_hits=outcome.cache_hits if outcome else {})
+        tokenizer_fit=fit, cache_hits=outcome.cache_hits if outcome else {},
+        embedding=EmbeddingFacts(**outcome.embedding) if outcome and outcome.embedding else None)

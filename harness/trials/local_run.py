@@ -27,6 +27,8 @@ def _summary(record) -> str:
         return f"{record.status}: {record.error.type}: {record.error.message}" if record.error \
             else record.status
     test = record.metrics.get("test", {})
+    if record.embedding is not None and record.method == "mteb":  # its eval split's main score
+        test = {"main_score": record.metrics.get(record.embedding.eval_split, {}).get("main_score")}
     shown = ", ".join(f"{k} {v:.4f}" for k, v in test.items() if v is not None)
     retried = f"; after out of memory: batch {record.attempts[-1]['batch_size']} × accumulation " \
               f"{record.attempts[-1]['gradient_accumulation_steps']}" if record.attempts else ""

@@ -10,6 +10,8 @@ import importlib
 METHODS: dict[str, str] = {
     "majority": "harness.trials.majority",
     "finetune": "harness.trials.finetune",
+    "probe": "harness.trials.probe",
+    "mteb": "harness.trials.mteb",
 }
 
 

@@ -1,0 +1,1 @@
+"""Embeddings: frozen-encoder features (pooling, on-disk cache), light classifiers, MTEB tasks."""

@@ -1,0 +1,92 @@
+"""Classifier registry for `probe` trials: suite spec (typed, extra="forbid") -> scikit-learn estimator.
+
+Adding one is a spec class with a `build(seed)` method and one line in CLASSIFIERS (and in the
+ClassifierSpec union). scikit-learn is imported inside `build`, so suites validate without it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @property
+    def label(self) -> str:
+        """The name plus every setting that differs from its default, e.g. `logistic_regression C=0.1`."""
+        changed = [f"{k}={v}" for k, v in self.model_dump().items()
+                   if k != "name" and v != type(self).model_fields[k].default]
+        return " ".join([self.name, *changed])
+
+
+class LogisticRegressionSpec(_Spec):
+    """scikit-learn LogisticRegression on standardised features."""
+
+    name: Literal["logistic_regression"] = "logistic_regression"
+    C: float = Field(1.0, gt=0, description="Inverse regularisation strength.")
+    max_iter: int = Field(1000, ge=1)
+    class_weight: Literal["balanced"] | None = None
+    standardize: bool = Field(True, description="StandardScaler before the classifier.")
+
+    def build(self, seed: int):
+        from sklearn.linear_model import LogisticRegression
+
+        return _scaled(self.standardize, LogisticRegression(
+            C=self.C, max_iter=self.max_iter, class_weight=self.class_weight, random_state=seed))
+
+
+class LinearSVMSpec(_Spec):
+    """scikit-learn LinearSVC on standardised features (no class probabilities)."""
+
+    name: Literal["linear_svm"] = "linear_svm"
+    C: float = Field(1.0, gt=0)
+    max_iter: int = Field(1000, ge=1)
+    class_weight: Literal["balanced"] | None = None
+    standardize: bool = True
+
+    def build(self, seed: int):
+        from sklearn.svm import LinearSVC
+
+        return _scaled(self.standardize, LinearSVC(
+            C=self.C, max_iter=self.max_iter, class_weight=self.class_weight, random_state=seed))
+
+
+class KNNSpec(_Spec):
+    """scikit-learn KNeighborsClassifier (deterministic: every seed gives the same scores)."""
+
+    name: Literal["knn"] = "knn"
+    n_neighbors: int = Field(5, ge=1)
+    metric: Literal["cosine", "euclidean"] = "cosine"
+    weights: Literal["uniform", "distance"] = "uniform"
+
+    def build(self, seed: int):
+        from sklearn.neighbors import KNeighborsClassifier
+
+        return KNeighborsClassifier(n_neighbors=self.n_neighbors, metric=self.metric,
+                                    weights=self.weights)
+
+
+def _scaled(standardize: bool, estimator):
+    if not standardize:
+        return estimator
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), estimator)
+
+
+CLASSIFIERS: dict[str, type[_Spec]] = {
+    "logistic_regression": LogisticRegressionSpec,
+    "linear_svm": LinearSVMSpec,
+    "knn": KNNSpec,
+}
+ClassifierSpec = Annotated[Union[LogisticRegressionSpec, LinearSVMSpec, KNNSpec],
+                           Field(discriminator="name")]
+
+
+def build_classifier(material: dict, seed: int):
+    """The estimator for a trial's classifier material (a dumped spec)."""
+    return CLASSIFIERS[material["name"]].model_validate(material).build(seed)

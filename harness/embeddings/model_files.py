@@ -1,0 +1,72 @@
+"""Facts read from a model dir's files without importing torch: config.json and the tensor
+names in safetensors headers (8-byte little-endian length + JSON)."""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+
+def read_config(local: Path) -> dict:
+    try:
+        return json.loads((Path(local) / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+
+
+def safetensors_headers(local: Path) -> list[dict] | None:
+    """The header of every safetensors file of the model; None when it has none (e.g. only .bin)."""
+    files = sorted(Path(local).glob("*.safetensors"))
+    if not files:
+        return None
+    headers = []
+    for file in files:
+        with open(file, "rb") as f:
+            size = struct.unpack("<Q", f.read(8))[0]
+            headers.append(json.loads(f.read(size)))
+    return headers
+
+
+def tensor_names(local: Path) -> set[str] | None:
+    headers = safetensors_headers(local)
+    if headers is None:
+        return None
+    return {name for h in headers for name in h if name != "__metadata__"}
+
+
+def has_pooler(local: Path) -> bool | None:
+    """Whether the weights hold a trained pooler (pooler.dense.*); None when it cannot be told.
+
+    A BERT loaded without them gets a randomly initialised pooler, so its pooler_output would be
+    noise: `pooling: pooler` needs these weights.
+    """
+    names = tensor_names(local)
+    if names is None:
+        return None
+    return any(".pooler." in f".{n}" and n.endswith("weight") for n in names)
+
+
+def parameter_count(local: Path) -> int | None:
+    headers = safetensors_headers(local)
+    if headers is None:
+        return None
+    total = 0
+    for h in headers:
+        for name, info in h.items():
+            if name != "__metadata__":
+                n = 1
+                for d in info["shape"]:
+                    n *= d
+                total += n
+    return total
+
+
+def model_facts(local: Path | None, config: dict | None = None) -> dict:
+    cfg = config if config is not None else (read_config(local) if local else {})
+    return {"model_type": cfg.get("model_type"),
+            "parameters": parameter_count(local) if local else None,
+            "layers": cfg.get("num_hidden_layers"), "hidden_size": cfg.get("hidden_size"),
+            "vocab_size": cfg.get("vocab_size"),
+            "max_position_embeddings": cfg.get("max_position_embeddings"),
+            "resolved_revision": cfg.get("_commit_hash")}

@@ -1,0 +1,67 @@
+"""Suite task specs -> mteb task objects. A named task comes from mteb's registry (its data from
+the hub); a local task subclasses mteb's abstract task of its type and loads the suite's files,
+never the hub. Imports mteb (and so torch): trial time only."""
+
+from __future__ import annotations
+
+import hashlib
+
+from harness.embeddings.local_tasks import load_local_task
+from harness.suite.embedding_methods import MTEB_TYPES
+
+
+def _abstract(task_type: str):
+    if task_type == "classification":
+        from mteb.abstasks.classification import AbsTaskClassification as base
+    elif task_type == "pair_classification":
+        from mteb.abstasks.pair_classification import AbsTaskPairClassification as base
+    elif task_type == "sts":
+        from mteb.abstasks.sts import AbsTaskSTS as base
+    else:
+        from mteb.abstasks.clustering import AbsTaskClustering as base
+    return base
+
+
+def local_revision(task, fingerprint: dict) -> str:
+    """A content label for mteb's `dataset.revision`: the files' digests and the task settings."""
+    text = repr(sorted(fingerprint.items())) + task.model_dump_json(exclude={"files"})
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def build_task(task, fingerprint: dict | None = None):
+    """An mteb task object ready for mteb.evaluate."""
+    if not task.local:
+        import mteb
+
+        return mteb.get_task(task.name)
+    from mteb.abstasks.task_metadata import TaskMetadata
+
+    metadata = TaskMetadata(
+        name=task.name, description=f"harness local {task.type} task {task.name}",
+        type=MTEB_TYPES[task.type], category="t2t", modalities=["text"],
+        eval_splits=list(task.eval_splits), eval_langs=list(task.languages), main_score=task.main,
+        dataset={"path": f"local/{task.name}", "revision": local_revision(task, fingerprint or {})})
+    attributes = {"metadata": metadata, "load_data": _load_data(task)}
+    if task.type == "sts":
+        attributes.update(min_score=task.min_score, max_score=task.max_score)
+    if task.type == "classification":
+        attributes["train_split"] = task.train_split
+        if task.samples_per_label:
+            attributes["samples_per_label"] = task.samples_per_label
+        if task.n_experiments:
+            attributes["n_experiments"] = task.n_experiments
+    if task.type == "clustering":
+        # mteb's default embeds 4 % of the documents (for huge hub sets); a local task embeds all
+        attributes.update(max_fraction_of_documents_to_embed=None, max_document_to_embed=None)
+    cls = type(f"Local_{task.type}", (_abstract(task.type),), attributes)
+    return cls()
+
+
+def _load_data(task):
+    def load_data(self, *args, **kwargs) -> None:
+        if self.data_loaded:
+            return
+        self.dataset = load_local_task(task)
+        self.data_loaded = True
+
+    return load_data

@@ -1,0 +1,107 @@
+"""Probe: the encoder stays frozen; pooled hidden states of each split are the features of a light
+scikit-learn classifier. Features come from the on-disk embedding cache when another classifier,
+seed or run already computed them. Metrics and stored predictions are those of `finetune`."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from harness.data.load import LABEL, PAIR, TEXT
+from harness.embeddings.cache import EmbeddingCache, cache_key
+from harness.embeddings.classifiers import build_classifier
+from harness.embeddings.model_files import model_facts
+from harness.metrics.compute import compute_metrics
+from harness.metrics.registry import MetricContext
+from harness.plan.fingerprint import model_dir
+from harness.trials.finetune import load_tokenizer, model_source, resolve_precision
+from harness.trials.outcome import MethodOutcome
+
+_DTYPES = {"bf16": "bfloat16", "fp16": "float16", "float32": None}
+
+
+def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, float]:
+    """(rows, hidden) features of one split, whether they came from the cache, seconds spent."""
+    spec, opts = trial.model, trial.key_material["method"]
+    data = ctx.prepared(trial.dataset)
+    ds = data.splits[split]
+    key = cache_key(model=trial.key_material["model"], dataset=trial.key_material["dataset"],
+                    split=split, pooling=opts["pooling"], layer=opts["layer"],
+                    max_length=spec.max_length, precision=precision)
+    cache = EmbeddingCache(ctx.store.root / "cache" / "embeddings")
+    t0 = time.perf_counter()
+    cached = cache.load(key, len(ds))
+    if cached is not None:
+        return cached, True, time.perf_counter() - t0
+    from harness.embeddings.extract import embed, load_encoder
+
+    encoder = ctx.cached(("encoder", spec.display_name, precision, opts["pooling"] == "pooler"),
+                         lambda: load_encoder(model_source(spec), revision=spec.revision,
+                                              trust_remote_code=spec.trust_remote_code,
+                                              dtype=_DTYPES[precision],
+                                              need_pooler=opts["pooling"] == "pooler"))
+    tokenizer = load_tokenizer(spec, ctx)
+    pairs = list(ds[PAIR]) if PAIR in ds.column_names else None
+    array = embed(encoder, tokenizer, list(ds[TEXT]), pairs, pooling=opts["pooling"],
+                  layer=opts["layer"], max_length=spec.max_length, batch_size=_batch_size(ctx))
+    cache.save(key, array)
+    return array, False, time.perf_counter() - t0
+
+
+def _batch_size(ctx) -> int:
+    probe = next(m for m in ctx.suite.methods if m.type == "probe")
+    return probe.batch_size
+
+
+def run(trial, ctx) -> MethodOutcome:
+    spec, opts = trial.model, trial.key_material["method"]
+    data = ctx.prepared(trial.dataset)
+    precision = resolve_precision(spec.dtype)
+    feats, hits, log = {}, [], []
+    for split in data.splits:
+        feats[split], hit, seconds = features(trial, split, ctx, precision)
+        hits.append(hit)
+        log.append({"embed_split": split, "rows": int(feats[split].shape[0]), "cache_hit": hit,
+                    "seconds": round(seconds, 4)})
+    y = {split: np.asarray(ds[LABEL], dtype=np.int64) for split, ds in data.splits.items()}
+    classifier = build_classifier(opts["classifier"], trial.seed)
+    t0 = time.perf_counter()
+    classifier.fit(feats["train"], y["train"])
+    fit_s = time.perf_counter() - t0
+    metrics, test_s = {}, None
+    probs = None
+    for split in ("validation", "test"):
+        if split not in feats:
+            continue
+        t1 = time.perf_counter()
+        pred = classifier.predict(feats[split])
+        split_probs = _probabilities(classifier, feats[split], data.num_labels)
+        seconds = time.perf_counter() - t1
+        ctx_m = MetricContext(data.num_labels, data.positive_label_id, split_probs)
+        metrics[split] = compute_metrics(ctx.suite.metrics, y[split], pred, ctx_m)
+        if split == "test":
+            test_pred, probs, test_s = pred, split_probs, seconds
+    rows = len(y["test"])
+    local = model_dir(spec)
+    return MethodOutcome(
+        metrics=metrics, test_label_ids=y["test"], test_predictions=test_pred,
+        test_probabilities=probs,
+        timing={"train_runtime_s": fit_s,  # classifier fit only; features: log_history
+                "test_runtime_s": test_s, "test_samples_per_s": rows / max(test_s, 1e-9)},
+        log_history=log, model_facts=model_facts(local) if local else None, precision=precision,
+        cache_hits={"embeddings": all(hits)},
+        embedding={"pooling": opts["pooling"], "layer": opts["layer"],
+                   "classifier": trial.variant.split(", ", 1)[1] if trial.variant else None,
+                   "task_type": "classification", "main_score_name": ctx.suite.main,
+                   "eval_split": "test"})
+
+
+def _probabilities(classifier, x: np.ndarray, num_labels: int) -> np.ndarray | None:
+    """Class probabilities over all labels (columns by label id), when the classifier has them."""
+    if not hasattr(classifier, "predict_proba"):
+        return None
+    p = classifier.predict_proba(x)
+    out = np.zeros((len(x), num_labels), dtype=np.float32)
+    out[:, classifier.classes_] = p
+    return out
