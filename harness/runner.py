@@ -104,6 +104,5 @@ def report(results_dir: str | Path, fmt: str = "md", *, scale: float = 1.0, n_bo
     render = {"md": markdown, "csv": csv_text, "latex": latex, "json": json_text, "html": html_page}
     text = render[fmt](rep)
     if fmt == "md":
-        rep_root = Path(results_dir)
-        ResultsStore(rep_root).write_text("leaderboard.md", text)
+        ResultsStore(Path(results_dir)).write_text("leaderboard.md", text)
     return text

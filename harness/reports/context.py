@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from harness.errors import HarnessError
+from harness.reports.embeddings import classification_records
 from harness.store.record import TrialRecord
 from harness.store.store import ResultsStore
 
@@ -96,18 +97,9 @@ def load_context(root: Path) -> ReportContext:
         main = records[0].main_metric
         metrics = list(dict.fromkeys(m for r in records for m in r.metrics.get("test", {})))
         name = records[0].suite_name
-    from harness.reports.embeddings import classification_records
-
     footer = _footer(records, name)
     mteb = [r for r in records if r.method == "mteb"]
     return ReportContext(store, classification_records(records), metrics, main, name, suite, footer, mteb)
-
-
-def report_inputs(root: Path):
-    """The older tuple form: (store, records, metrics, main, title, footer)."""
-    ctx = load_context(root)
-    return (ctx.store, ctx.records, ctx.metrics, ctx.main,
-            f"{ctx.suite_name}: test split, mean over seeds", ctx.footer)
 
 
 def _footer(records, suite_name: str) -> list[str]:
