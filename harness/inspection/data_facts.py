@@ -7,7 +7,7 @@ from collections import Counter
 
 import numpy as np
 
-from harness.data.load import LABEL, PAIR, TEXT
+from harness.data.load import LABEL, PAIR, TEXT, column_values
 
 # Warn when the most frequent train label holds more than this share: accuracy alone then
 # cannot tell a model from the majority baseline (compare MCC / macro-F1 with it).
@@ -16,16 +16,16 @@ MAJORITY_SHARE_WARN = 0.8
 
 def _row_texts(ds) -> list[str]:
     if PAIR in ds.column_names:
-        return [f"{a} ||| {b}" for a, b in zip(ds[TEXT], ds[PAIR])]
-    return list(ds[TEXT])
+        return [f"{a} ||| {b}" for a, b in zip(column_values(ds, TEXT), column_values(ds, PAIR))]
+    return column_values(ds, TEXT)
 
 
 def data_facts(prepared) -> dict:
     splits, names = prepared.splits, prepared.label_names
     per_split = {}
     for split, ds in splits.items():
-        counts = Counter(ds[LABEL])
-        chars = np.asarray([len(t) for t in ds[TEXT]])
+        counts = Counter(column_values(ds, LABEL))
+        chars = np.asarray([len(t) for t in column_values(ds, TEXT)])
         per_split[split] = {
             "rows": len(ds),
             "label_counts": {name: counts.get(i, 0) for i, name in enumerate(names)},

@@ -1,9 +1,9 @@
 """How well a tokenizer fits a dataset: tokens per row, truncation at max_length, [UNK] rate,
 and one example row as the tokenizer sees it (`convert_ids_to_tokens`).
 
-Rows are tokenized without truncation (so lengths past max_length are counted), with batched
-`datasets.map`; slow (pure-Python) tokenizers such as the MeCab-based BertJapaneseTokenizer use
-`num_proc` processes. At most MAX_ROWS_PER_SPLIT rows per split are read (a seeded sample beyond
+Rows are tokenized without truncation (so lengths past max_length are counted): a fast tokenizer
+in one call on the column; a slow (pure-Python) tokenizer such as the MeCab-based
+BertJapaneseTokenizer through batched `datasets.map` with `num_proc` processes. At most MAX_ROWS_PER_SPLIT rows per split are read (a seeded sample beyond
 that; the facts say so).
 """
 
@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from harness.data.load import PAIR, TEXT
+from harness.data.load import PAIR, TEXT, column_values
 
 # Warn when more than this share of (non-special) tokens is [UNK]: an English vocab on
 # Japanese text maps whole characters to [UNK]; a fitting tokenizer stays far below 1 %.
@@ -41,10 +41,14 @@ def _lengths(tokenizer, ds, has_pair: bool, unk_id):
                 "n_words": [sum(1 for t in x if t not in special) for x in ids],
                 "n_unk": [sum(1 for t in x if t == unk_id) for x in ids]}
 
+    num_proc = num_proc_for(tokenizer, len(ds))
+    if num_proc is None:  # a fast tokenizer batches in Rust: one call, no Arrow cache files
+        return count({c: column_values(ds, c) for c in (TEXT, PAIR) if c in ds.column_names})
     cols = [c for c in ds.column_names if c not in (TEXT, PAIR)]
-    return ds.map(count, batched=True, remove_columns=cols + [c for c in (TEXT, PAIR)
-                                                              if c in ds.column_names],
-                  num_proc=num_proc_for(tokenizer, len(ds)), desc="tokenizer fit")
+    counted = ds.map(count, batched=True, remove_columns=cols + [c for c in (TEXT, PAIR)
+                                                                 if c in ds.column_names],
+                     num_proc=num_proc, desc="tokenizer fit")
+    return {c: column_values(counted, c) for c in ("n_tokens", "n_words", "n_unk")}
 
 
 def tokenizer_fit(tokenizer, splits, max_length: int, seed: int = 0) -> dict:

@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from harness.data.load import LABEL
+from harness.data.load import LABEL, column_values
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
 from harness.plan.fingerprint import model_dir
@@ -184,13 +184,14 @@ def run(trial, ctx) -> MethodOutcome:
         if evaluating:
             val = infer("validation")
             passes.append(val)
-            y_val = np.asarray(splits["validation"][LABEL], dtype=np.int64)
+            y_val = np.asarray(column_values(splits["validation"], LABEL), dtype=np.int64)
             metrics["validation"] = compute_metrics(suite.metrics, y_val, val.logits.argmax(-1),
                                                     metric_ctx)
             timing.update(eval_runtime_s=val.seconds, eval_samples_per_s=val.samples_per_s)
         test = infer("test")
         passes.append(test)
-        y_true = np.asarray(splits["test"][LABEL], dtype=np.int64)  # logits are in this row order
+        # logits are in the test split's row order
+        y_true = np.asarray(column_values(splits["test"], LABEL), dtype=np.int64)
         probs = softmax(test.logits)
         y_pred = probs.argmax(-1)
         metrics["test"] = compute_metrics(suite.metrics, y_true, y_pred, metric_ctx)

@@ -51,4 +51,4 @@ class LengthGroupedTrainer(Trainer):
         if dataset is None or self.args.length_column_name not in getattr(dataset, "column_names", []):
             return super()._get_train_sampler(train_dataset)
         size = self.args.train_batch_size * self.args.gradient_accumulation_steps
-        return ShuffledLengthBatches(dataset[self.args.length_column_name], size)
+        return ShuffledLengthBatches(dataset[self.args.length_column_name][:], size)

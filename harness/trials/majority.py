@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 
-from harness.data.load import LABEL
+from harness.data.load import LABEL, column_values
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
 from harness.trials.outcome import MethodOutcome
@@ -20,14 +20,14 @@ from harness.trials.outcome import MethodOutcome
 def run(trial, ctx) -> MethodOutcome:
     start = time.perf_counter()
     data = ctx.prepared(trial.dataset)
-    counts = Counter(data.splits["train"][LABEL])
+    counts = Counter(column_values(data.splits["train"], LABEL))
     majority = min(counts, key=lambda label: (-counts[label], label))  # ties: lowest id
     metrics = {}
     y_test = None
     for split in ("validation", "test"):
         if split not in data.splits:
             continue
-        y_true = np.asarray(data.splits[split][LABEL], dtype=np.int64)
+        y_true = np.asarray(column_values(data.splits[split], LABEL), dtype=np.int64)
         y_pred = np.full_like(y_true, majority)
         ctx_m = MetricContext(data.num_labels, data.positive_label_id)
         metrics[split] = compute_metrics(ctx.suite.metrics, y_true, y_pred, ctx_m)

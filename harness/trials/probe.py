@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from harness.data.load import LABEL, PAIR, TEXT
+from harness.data.load import LABEL, PAIR, TEXT, column_values
 from harness.embeddings.cache import EmbeddingCache, cache_key
 from harness.embeddings.classifiers import build_classifier
 from harness.embeddings.model_files import model_facts
@@ -42,8 +42,8 @@ def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, 
                                               dtype=_DTYPES[precision],
                                               need_pooler=opts["pooling"] == "pooler"))
     tokenizer = load_tokenizer(spec, ctx)
-    pairs = list(ds[PAIR]) if PAIR in ds.column_names else None
-    array = embed(encoder, tokenizer, list(ds[TEXT]), pairs, pooling=opts["pooling"],
+    pairs = column_values(ds, PAIR) if PAIR in ds.column_names else None
+    array = embed(encoder, tokenizer, column_values(ds, TEXT), pairs, pooling=opts["pooling"],
                   layer=opts["layer"], max_length=spec.max_length, batch_size=_batch_size(ctx))
     cache.save(key, array)
     return array, False, time.perf_counter() - t0
@@ -64,7 +64,7 @@ def run(trial, ctx) -> MethodOutcome:
         hits.append(hit)
         log.append({"embed_split": split, "rows": int(feats[split].shape[0]), "cache_hit": hit,
                     "seconds": round(seconds, 4)})
-    y = {split: np.asarray(ds[LABEL], dtype=np.int64) for split, ds in data.splits.items()}
+    y = {split: np.asarray(column_values(ds, LABEL), dtype=np.int64) for split, ds in data.splits.items()}
     classifier = build_classifier(opts["classifier"], trial.seed)
     t0 = time.perf_counter()
     classifier.fit(feats["train"], y["train"])

@@ -22,7 +22,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from harness.data.load import LABEL, PAIR, TEXT
+from harness.data.load import LABEL, PAIR, TEXT, column_values
 
 LENGTH = "length"
 _LOCATION_KEYS = {"name_or_path", "_name_or_path", "is_local", "local_files_only", "_commit_hash"}
@@ -59,7 +59,7 @@ def data_digest(splits) -> str:
         for column in (TEXT, PAIR, LABEL):
             if column in ds.column_names:
                 h.update(f"\0{column}\0".encode())
-                h.update("\x1f".join(map(str, ds[column])).encode())
+                h.update("\x1f".join(map(str, column_values(ds, column))).encode())
     return h.hexdigest()
 
 

@@ -13,8 +13,8 @@ test split (4,500 rows), max_length 64.
 (b) the same trial through the harness's run entry point, in-process (harness.runner.run_suite:
     validate, plan, the majority baseline trial, the fine-tune, records, leaderboard), from an
     empty tokenization cache and an empty datasets cache.
-Both walls run from data loading to test metrics; torch/transformers/datasets are imported
-before either clock starts. Unless --quick, the variants in between are measured too, one change
+Both walls run from data loading to test metrics; torch/transformers/datasets (and transformers'
+lazily imported Trainer and model classes, ~2.5 s) are imported before either clock starts. Unless --quick, the variants in between are measured too, one change
 at a time, for the gains table. The last line is
 `ratio=<b/a> f1_harness=<..> f1_handwritten=<..> f1_majority=<..>` (macro-F1).
 """
@@ -189,6 +189,7 @@ def main() -> int:
     import sklearn.metrics  # noqa: F401
     import torch
     import transformers  # noqa: F401
+    from transformers import AutoModelForSequenceClassification, Trainer  # noqa: F401 (lazy imports)
 
     from harness.quiet import quiet_libraries
 
