@@ -38,7 +38,8 @@ def comparison_table(c: Comparison) -> Table:
         "bootstrap of Δ over test examples (and McNemar for accuracy) plus, with ≥ 2 seeds a side, "
         "Welch's t over seeds; otherwise Welch's t alone; p < 0.05 and |Δ| at least the minimum "
         f"practical difference (default 0.005{'; ' + mins if mins else ''}). Throughput and "
-        f"latency: new ÷ base outside 1 ± {c.gate.ratio_tolerance:.0%}, same device only.")
+        f"latency: new ÷ base outside 1 ± {c.gate.ratio_tolerance:.0%} (and Welch's t over seeds "
+        "when both sides have ≥ 2), same device only, else not comparable.")
     return table
 
 

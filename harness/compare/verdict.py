@@ -5,11 +5,13 @@ bootstrap of the metric difference over test examples must exclude 0 (and for ac
 must give p < ALPHA for every seed pair: an intersection-union test); with ≥ 2 seeds on each side
 Welch's t over seeds must also give p < ALPHA, so seed-to-seed variation alone is not a change.
 Without predictions: Welch's t over seeds alone. Always: |Δ| ≥ the metric's minimum practical
-difference. Timing metrics compare as new ÷ base ratios with a tolerance, only on one device."""
+difference. Timing metrics compare as new ÷ base ratios with a tolerance (and, with ≥ 2 seeds a
+side, Welch's t over the seeds' timings), only on one device: else "not comparable"."""
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +40,9 @@ def welch_p(base: list[float], new: list[float]) -> float | None:
     b, n = np.asarray(base, float), np.asarray(new, float)
     if b.std() == 0 and n.std() == 0:  # no spread at all: any difference is beyond seed noise
         return 1.0 if b.mean() == n.mean() else 0.0
-    return float(stats.ttest_ind(n, b, equal_var=False).pvalue)
+    with warnings.catch_warnings():  # nearly identical seeds: scipy warns, the p-value stands
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(stats.ttest_ind(n, b, equal_var=False).pvalue)
 
 
 def _direction(delta: float, significant: bool, min_diff: float) -> str:
@@ -86,5 +90,10 @@ def ratio(base_vals, new_vals, higher_is_better: bool, tolerance: float,
     r = n / b
     better = r > 1 + tolerance if higher_is_better else r < 1 - tolerance
     worse = r < 1 - tolerance if higher_is_better else r > 1 + tolerance
+    test = f"ratio (tolerance {tolerance:.0%})"
+    p = welch_p(list(base_vals), list(new_vals))  # with seeds: timing noise is not a change
+    if p is not None:
+        test += " + Welch t (seeds)"
+        better, worse = better and p < ALPHA, worse and p < ALPHA
     verdict = "improved" if better else "regressed" if worse else "unchanged"
-    return r, Decision(verdict, f"ratio (tolerance {tolerance:.0%})")
+    return r, Decision(verdict, test, p)
