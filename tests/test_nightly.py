@@ -49,7 +49,7 @@ def test_first_night_computes_all(history):
     assert info["suite_name"] == "nightly" and info["git_sha"] and info["device"] == "cpu"
     assert info["packages"]["torch"]
     fp = {v["model_revision"] for v in info["trial_identity"].values() if v["model_revision"]}
-    assert len(fp) == 2 and all(f.startswith("dir:") for f in fp)
+    assert len(fp) == 1 and fp.pop().startswith("dir:")  # b starts as a copy of tiny
     for name in ("summary.md", "leaderboard.md", "report.html"):
         assert (root / "n1" / name).is_file()
     assert "no earlier successful run" in (root / "n1" / "summary.md").read_text()
@@ -78,19 +78,21 @@ def test_model_revision_change_recomputes_that_model_only(history):
     records = ResultsStore(root / "n3").records()
     recomputed = sorted(r.model_name for r in records if r.reused_from is None)
     assert recomputed == ["b", "b"]
+    fp = {v["model_revision"] for v in info["trial_identity"].values() if v["model_revision"]}
+    assert len(fp) == 2  # b's new content hash is its new revision
     # a chain of reuses points at the run that computed the record
     assert all(r.reused_from.startswith("../n1/") for r in records if r.reused_from)
 
 
-def test_force_reuses_nothing(history, tmp_path):
+def test_force_reuses_nothing_and_run_dir_names_are_checked(history, tmp_path, capsys):
     _, root, suite = history
-    from harness.history.reuse import reuse_earlier
-    from harness.plan.trials import build_plan
-    from harness.suite.loader import load_suite
-
-    trials = build_plan(load_suite(suite).suite)
-    assert len(reuse_earlier(root, tmp_path / "fresh", trials)) == 5
-    assert main(["nightly", str(suite), "--root", str(root), "--name", "n1", "--force"]) == 2
+    assert main(["nightly", str(suite), "--root", str(root), "--name", "n1"]) == 2
+    assert "run dir already holds a run" in capsys.readouterr().err
+    copy = shutil.copytree(root, tmp_path / "root", ignore=shutil.ignore_patterns("n2", "n3"))
+    assert main(["nightly", str(suite), "--root", str(copy), "--name", "forced", "--force"]) == 0
+    info = latest_run_info(copy / "forced")
+    assert (info["reused"], info["computed"]) == (0, 5)
+    assert all(r.reused_from is None for r in ResultsStore(copy / "forced").records())
 
 
 def test_history_table_png_and_corrupt_record_warning(history, tmp_path, capsys):
