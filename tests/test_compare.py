@@ -117,3 +117,22 @@ def test_bad_input_one_line_exit_2(tmp_path, capsys):
     assert main(["compare", str(base), str(base), "--min-diff", "accuracy=x"]) == 2
     assert main(["compare", str(base), str(base), "--metric", "bleu"]) == 2
     assert "unknown metric 'bleu'" in capsys.readouterr().err
+
+
+def test_compare_gate_and_history_are_light(tmp_path):
+    from test_light_commands import light
+
+    base = write_run(tmp_path / "root" / "base", _rows(0.9, 0.6))
+    new = write_run(tmp_path / "root" / "new", _rows(0.6, 0.6))
+    for i, run in enumerate((base, new)):
+        (run / "runs").mkdir()
+        (run / "runs" / f"r{i}.json").write_text(json.dumps(
+            {"run_id": f"r{i}", "started_at": f"2026-01-0{i + 1}T00:00:00+00:00", "status": "done"}))
+    for argv in (["compare", str(base), str(new)], ["gate", str(base), str(new)],
+                 ["history", str(tmp_path / "root"), "--no-plot"]):
+        proc = light(*argv)
+        assert proc.returncode in (0, 1), proc.stderr
+        assert "HEAVY=\n" in proc.stderr, (argv, proc.stderr)
+    proc = light("history", str(tmp_path / "root"), "--no-plot")
+    assert "| alpha   | topics    | finetune | linear      | 0.9000 ± 0.0276 | 0.6000 ± 0.0276 |" \
+        in proc.stdout, proc.stdout
