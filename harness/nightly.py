@@ -19,8 +19,11 @@ from harness.history.runs import RunDir, run_dirs
 
 def new_run_dir(root: Path, name: str | None) -> Path:
     if name is not None:
-        if "/" in name or name.startswith(".") or not name.strip():
-            raise HarnessError(f"not a plain dir name: {name!r}", field="--name")
+        from harness.plan.trials import safe_name
+
+        if safe_name(name) != name:
+            raise HarnessError(f"not a plain dir name: {name!r} (letters, digits, '.', '_', '-')",
+                               field="--name")
         path = root / name
         if (path / "runs").is_dir():
             raise HarnessError("run dir already holds a run", file=str(path), field="--name")
@@ -63,7 +66,11 @@ def nightly(suite_path: str, root: str, *, force: bool = False, name: str | None
         return code
     _reports(run_dir, n_boot)
     base = latest_base(root_path, run_dir, loaded.suite.name, warn)
-    comparison_md, failures = _compare(base, run_dir, n_boot)
+    try:
+        comparison_md, failures = _compare(base, run_dir, n_boot)
+    except HarnessError as e:  # e.g. a corrupt record in the base run: the night's results stay
+        comparison_md, failures = None, [f"no comparison with {base.name}: {e}"]
+        code = 2
     wall = time.perf_counter() - t0
     from harness.history.summary import summary_md
     from harness.store.store import ResultsStore
@@ -73,7 +80,7 @@ def nightly(suite_path: str, root: str, *, force: bool = False, name: str | None
     for line in failures:
         echo(f"harness: gate failed: {line}")
     echo(f"harness: nightly: wrote {run_dir / 'summary.md'} ({wall:.1f} s)")
-    return 1 if failures or code else 0
+    return code or (1 if failures else 0)
 
 
 def _reports(run_dir: Path, n_boot: int) -> None:
