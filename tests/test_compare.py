@@ -136,3 +136,5 @@ def test_compare_gate_and_history_are_light(tmp_path):
     proc = light("history", str(tmp_path / "root"), "--no-plot")
     assert "| alpha   | topics    | finetune | linear      | 0.9000 ± 0.0276 | 0.6000 ± 0.0276 |" \
         in proc.stdout, proc.stdout
+    only = light("history", str(tmp_path / "root"), "--no-plot", "--model", "beta", "--format", "csv")
+    assert {line.split(",")[5] for line in only.stdout.splitlines()[1:]} == {"beta"}

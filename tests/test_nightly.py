@@ -65,6 +65,8 @@ def test_second_night_computes_nothing(history):
         assert (root / "n2" / rec.artifacts["predictions"]).is_file()
     summary = (root / "n2" / "summary.md").read_text()
     assert "5 planned, 5 reused from earlier runs, 0 computed" in summary
+    assert "trials: 5 reused from earlier runs (reused_from), 0 computed in this results dir" \
+        in (root / "n2" / "leaderboard.md").read_text()
     assert "compared with: n1" in summary and "gate: passed" in summary
     verdicts = {r["verdict"] for r in json.loads((root / "n2" / "comparison.json").read_text())
                 ["tables"]["comparison"] if r["metric"] == "accuracy"}
