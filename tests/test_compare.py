@@ -138,3 +138,19 @@ def test_compare_gate_and_history_are_light(tmp_path):
         in proc.stdout, proc.stdout
     only = light("history", str(tmp_path / "root"), "--no-plot", "--model", "beta", "--format", "csv")
     assert {line.split(",")[5] for line in only.stdout.splitlines()[1:]} == {"beta"}
+
+
+def test_new_missing_and_failed_rows(tmp_path, capsys):
+    base = write_run(tmp_path / "base", _rows(0.9, 0.6))
+    rows = [r for r in _rows(0.9, 0.6) if r.get("model") != "beta"]
+    rows = [{**r, "status": "failed", "error": "CUDA error"} if r.get("model") == "alpha" else r
+            for r in rows]
+    rows += [{"model": "gamma", "scheduler": "linear", "seed": s, "accuracy": 0.7} for s in (1, 2)]
+    new = write_run(tmp_path / "new", rows)
+    c = compare_runs(base, new)
+    assert _verdicts(c) == {"alpha": "failed", "beta": "missing", "gamma": "new", "-": "unchanged"}
+    assert main(["gate", str(base), str(new)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["harness: gate failed: topics / alpha / finetune / linear: new run has no ok "
+                   "trial (failed (seed 1): RuntimeError: CUDA error; failed (seed 2): RuntimeError: "
+                   "CUDA error; failed (seed 3): RuntimeError: CUDA error)"]
