@@ -115,6 +115,11 @@ def test_bad_input_one_line_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"harness: error: {tmp_path / 'nope'}: run dir not found"]
     assert main(["compare", str(base), str(base), "--min-diff", "accuracy=x"]) == 2
+    broken = _with_gate(write_run(tmp_path / "broken", _rows(0.9, 0.6)), {"rules": [{"floor": 1}]})
+    capsys.readouterr()
+    assert main(["gate", str(base), str(broken)]) == 2
+    assert capsys.readouterr().err.strip() == (f"harness: error: {broken / 'suite.resolved.yaml'}: "
+                                               "gate.rules.0.metric: Field required")
     assert main(["compare", str(base), str(base), "--metric", "bleu"]) == 2
     assert "unknown metric 'bleu'" in capsys.readouterr().err
 

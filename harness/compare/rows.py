@@ -42,7 +42,14 @@ class Comparison:
 
 
 def gate_of(ctx: ReportContext) -> GateSpec:
-    return GateSpec.model_validate((ctx.suite or {}).get("gate") or {})
+    from pydantic import ValidationError
+
+    try:
+        return GateSpec.model_validate((ctx.suite or {}).get("gate") or {})
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise HarnessError(err["msg"], file=str(ctx.store.root / "suite.resolved.yaml"),
+                           field=".".join(["gate", *map(str, err["loc"])])) from None
 
 
 def compare_runs(base_dir, new_dir, metric: str | None = None, n_boot: int = 1000,
