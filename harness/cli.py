@@ -66,9 +66,43 @@ def _parser() -> argparse.ArgumentParser:
     ini.add_argument("--out", default="suite.yaml", help="suite file to write (default: suite.yaml)")
     ini.add_argument("--force", action="store_true", help="overwrite --out")
 
+    _history_parsers(sub)
+
     sch = sub.add_parser("schema", help="print the JSON Schema of suite files (or of records)")
     sch.add_argument("--record", action="store_true", help="the trial record's schema instead")
     return p
+
+
+def _history_parsers(sub) -> None:
+    """history, compare, gate, nightly (harness.history, harness.compare, harness.nightly)."""
+    his = sub.add_parser("history", help="a metric over the runs under ROOT (table + trend PNG)")
+    his.add_argument("root", metavar="ROOT")
+    his.add_argument("--metric", help="test metric (default: the latest run's main metric)")
+    his.add_argument("--model", action="append", help="only this model (repeatable)")
+    his.add_argument("--dataset", action="append", help="only this dataset (repeatable)")
+    his.add_argument("--format", default="md", choices=["md", "csv", "json"])
+    his.add_argument("--plot", metavar="PNG", help="trend figure (default: ROOT/history-METRIC.png)")
+    his.add_argument("--no-plot", action="store_true", help="draw no trend figure")
+    for name, text in (("compare", "compare two runs of a suite with noise-aware verdicts"),
+                       ("gate", "exit 1 when NEW fails the suite's gate against BASE")):
+        cmp = sub.add_parser(name, help=text)
+        cmp.add_argument("base", metavar="BASE_RUN", help="results dir of the earlier run")
+        cmp.add_argument("new", metavar="NEW_RUN", help="results dir of the later run")
+        cmp.add_argument("--metric", help="quality metric (default: the suite's main metric)")
+        cmp.add_argument("--min-diff", action="append", default=[], metavar="METRIC=VALUE",
+                         help="minimum practical difference of a metric (default 0.005)")
+        cmp.add_argument("--bootstrap", type=int, default=1000, metavar="N")
+        if name == "compare":
+            cmp.add_argument("--format", default="md", choices=["md", "csv", "json"])
+            cmp.add_argument("--fail-on", choices=["regression"],
+                             help="exit 1 when the gate fails (one line per failed row)")
+    nig = sub.add_parser("nightly", help="run into a new dated dir under --root reusing unchanged "
+                                         "trials, report, compare with the last run, gate")
+    nig.add_argument("suite", help="suite YAML file")
+    nig.add_argument("--root", required=True, help="history root: one run dir per night")
+    nig.add_argument("--force", action="store_true", help="reuse nothing: compute every trial")
+    nig.add_argument("--name", help="run dir name (default: today's UTC date)")
+    nig.add_argument("--bootstrap", type=int, default=1000, metavar="N")
 
 
 def _fail(error: HarnessError) -> int:
@@ -171,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
             from harness.init_suite import init_suite
 
             return init_suite(args.data, args.test, args.model, args.out, args.force)
+        if args.command in ("history", "compare", "gate", "nightly"):
+            from harness.history.commands import COMMANDS
+
+            return COMMANDS[args.command](args)
         if args.command == "run":
             from harness.cpu import passive_omp_threads
             from harness.runner import run_suite

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from harness.errors import SuiteErrors
+from harness.history.identity import device_identity, resolved_revisions, reused_ids, run_identity
 from harness.plan.trials import build_plan
 from harness.store.store import ResultsStore
 from harness.suite.checks import check_suite
@@ -49,7 +50,8 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     store.write_plan([{"key": t.key, "trial_id": t.trial_id, "label": t.label} for t in trials])
     run_info = {"run_id": run_id, "suite": str(loaded.path.resolve()), "started_at": started,
-                "trials": len(trials), "status": "running", **run_owner()}
+                "trials": len(trials), "status": "running", **run_owner(),
+                **run_identity(suite, trials)}
     resolved = resolved_yaml(loaded)
     store.write_run(run_id, run_info, resolved)
     echo(f"harness: {suite.name}: {len(trials)} trials -> {store.root}")
@@ -62,9 +64,14 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
     run_info.update(status="interrupted" if stopped else "done",
                     finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     wall_s=round(time.perf_counter() - t0, 2), outcomes=outcomes, counts=counts)
+    reused = reused_ids(store, outcomes)
+    run_info.update(reused=len(reused), computed=counts["ok"] + counts["failed"] + counts["diverged"],
+                    resolved_revisions=resolved_revisions(store, outcomes), **device_identity())
     store.write_run(run_id, run_info, resolved)
     echo(f"harness: {counts['ok']} trained, {counts['skipped']} already done, "
          f"{counts['failed'] + counts['diverged']} failed in {run_info['wall_s']:.1f} s")
+    if reused:
+        echo(f"harness: {len(reused)} of the done trials were reused from earlier runs (reused_from)")
     echo(outcome_line(counts))
     echo("")
     if store.records_dir.is_dir() and any(store.records_dir.glob("*.json")):

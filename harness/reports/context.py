@@ -116,6 +116,10 @@ def _footer(records, suite_name: str) -> list[str]:
              f"{', ' + env.precision if env.precision else ''}"
              f"{f', {env.cpu_count} CPU cores' if env.cpu_count else ''}"]
     lines += _revisions(records)
+    reused = sum(1 for r in records if r.reused_from)
+    if reused:
+        lines.append(f"trials: {reused} reused from earlier runs (reused_from), "
+                     f"{len(records) - reused} computed in this results dir")
     lines += _fit_lines(records)
     failed = [r for r in records if r.status != "ok"]
     for r in failed:

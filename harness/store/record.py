@@ -131,3 +131,7 @@ class TrialRecord(_Part):
         None, description="How the model's tokenizer fits the dataset (harness.inspection): tokens "
                           "per row mean/p95/max, truncated share at max_length, [UNK] rate, an "
                           "example row as tokens, warnings. None for trials without a model.")
+    reused_from: str | None = Field(
+        None, description="Set when this ok record was copied from an earlier run under the same "
+                          "history root (harness nightly) instead of being computed: the source "
+                          "record's path relative to this results dir.")

@@ -174,23 +174,28 @@ def _interpolate(value: Any, loc: tuple, env: dict[str, str], shown: str, lines:
     return _VAR.sub(sub, value)
 
 
+def _as_list(value: Any) -> list:
+    """A section that is not a list is left for the schema to report (with its line)."""
+    return value if isinstance(value, list) else []
+
+
 def _resolve_paths(data: dict, base: Path) -> dict:
     """Make local paths absolute, relative to the suite file's folder."""
 
     def absolute(p: Any) -> Any:
         return str((base / os.path.expanduser(p)).resolve()) if isinstance(p, str) and p else p
 
-    for model in data.get("models") or []:
+    for model in _as_list(data.get("models")):
         if isinstance(model, dict) and "path" in model:
             model["path"] = absolute(model["path"])
-    for dataset in data.get("datasets") or []:
+    for dataset in _as_list(data.get("datasets")):
         if isinstance(dataset, dict) and isinstance(dataset.get("files"), dict):
             dataset["files"] = {k: absolute(v) for k, v in dataset["files"].items()}
-    for method in data.get("methods") or []:  # local mteb tasks' files
+    for method in _as_list(data.get("methods")):  # local mteb tasks' files
         for task in (method.get("tasks") if isinstance(method, dict) else None) or []:
             if isinstance(task, dict) and isinstance(task.get("files"), dict):
                 task["files"] = {k: absolute(v) for k, v in task["files"].items()}
-    for metric in data.get("metrics") or []:
+    for metric in _as_list(data.get("metrics")):
         if isinstance(metric, dict) and "evaluate" in metric:
             metric["evaluate"] = absolute(metric["evaluate"])
     return data

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from harness.embeddings.classifiers import CLASSIFIERS
 from harness.metrics.registry import METRICS
 from harness.suite.embedding_methods import MtebMethod, ProbeMethod
+from harness.suite.gate import GateSpec
 from harness.suite.schedulers import SCHEDULERS, scheduler_problems
 
 SUITE_SCHEMA_VERSION = 1
@@ -253,6 +254,8 @@ class Suite(Strict):
     main_metric: str | None = Field(None, description="Sorts the leaderboard; default: first metric.")
     seeds: list[Annotated[int, Field(ge=0, le=SEED_MAX)]] = Field(default_factory=lambda: [42],
                                                                   min_length=1)
+    gate: GateSpec | None = Field(None, description="Nightly regression gate (harness compare "
+                                                    "--fail-on regression, harness gate).")
 
     @field_validator("methods", mode="before")
     @classmethod
@@ -284,6 +287,9 @@ class Suite(Strict):
         best = self.training.metric_for_best_model
         if best is not None and best not in metric_names:
             raise FieldError("training.metric_for_best_model", f"{best!r} is not one of metrics")
+        for where, name in (self.gate.unknown_metrics(metric_names) if self.gate else []):
+            raise FieldError(where, f"unknown metric {name!r} (not one of metrics "
+                                    f"{', '.join(metric_names)}, nor a timing ratio metric)")
         return self
 
     @property

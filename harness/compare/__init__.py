@@ -1,0 +1,2 @@
+"""Compare two runs of one suite (noise-aware verdicts) and apply the suite's gate.
+Reads JSON records and stored predictions only: no torch, no transformers."""

@@ -1,0 +1,154 @@
+"""`harness compare BASE NEW`: one row per model × dataset × method × scheduler and metric, with
+base and new mean ± 95 % t-interval over seeds, Δ and a noise-aware verdict (verdict.py)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from harness.compare import verdict as V
+from harness.errors import HarnessError
+from harness.reports.context import Group, ReportContext, load_context
+from harness.reports.stats import Interval, t_interval
+from harness.suite.gate import DEFAULT_MIN_DIFFERENCE, RATIO_METRICS, GateSpec
+
+DEFAULT_RATIOS = ("test_samples_per_s", "latency_ms_p50_b1")
+
+
+@dataclass
+class Row:
+    dataset: str
+    model: str
+    label: str  # model / method / scheduler
+    metric: str
+    base: Interval | None
+    new: Interval | None
+    decision: V.Decision
+    delta: float | None = None  # new − base (ratio metrics: new ÷ base)
+    is_ratio: bool = False
+
+
+@dataclass
+class Comparison:
+    suite_name: str
+    base: Path
+    new: Path
+    main: str
+    gate: GateSpec
+    rows: list[Row] = field(default_factory=list)
+
+
+def gate_of(ctx: ReportContext) -> GateSpec:
+    from pydantic import ValidationError
+
+    try:
+        return GateSpec.model_validate((ctx.suite or {}).get("gate") or {})
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise HarnessError(err["msg"], file=str(ctx.store.root / "suite.resolved.yaml"),
+                           field=".".join(["gate", *map(str, err["loc"])])) from None
+
+
+def compare_runs(base_dir, new_dir, metric: str | None = None, n_boot: int = 1000,
+                 min_difference: dict[str, float] | None = None) -> Comparison:
+    base, new = load_context(Path(base_dir)), load_context(Path(new_dir))
+    if base.suite_name != new.suite_name:
+        raise HarnessError(f"BASE is a run of suite {base.suite_name!r}, NEW of {new.suite_name!r}: "
+                           "compare two runs of one suite", file=str(base_dir))
+    gate = gate_of(new)
+    gate.min_difference.update(min_difference or {})
+    main = metric or new.main
+    if main not in new.metrics and main not in RATIO_METRICS:
+        raise HarnessError(f"unknown metric {main!r} (the suite's: {', '.join(new.metrics)})",
+                           field="--metric")
+    quality = list(dict.fromkeys([main] + [r.metric for r in gate.rules]))
+    ratios = list(dict.fromkeys([m for m in DEFAULT_RATIOS if metric is None]
+                                + [r.metric for r in gate.rules if r.metric in RATIO_METRICS]
+                                + ([main] if main in RATIO_METRICS else [])))
+    quality = [m for m in quality if m not in RATIO_METRICS]
+    out = Comparison(new.suite_name, Path(base_dir), Path(new_dir), main, gate)
+    b_groups = {_key(g): g for g in base.groups()}
+    n_groups = {_key(g): g for g in new.groups()}
+    for key in list(n_groups) + [k for k in b_groups if k not in n_groups]:
+        b, n = b_groups.get(key), n_groups.get(key)
+        for m in quality:
+            out.rows.append(_quality_row(base, new, b, n, m, gate, n_boot))
+        for m in ratios:
+            row = _ratio_row(b, n, m, gate)
+            if row is not None:
+                out.rows.append(row)
+    return out
+
+
+def _key(g: Group) -> tuple:
+    return g.dataset, g.model, g.method, g.scheduler
+
+
+def _interval(g: Group | None, metric: str) -> Interval | None:
+    return t_interval(g.values(metric)) if g is not None and g.ok else None
+
+
+def _quality_row(base_ctx, new_ctx, b: Group | None, n: Group | None, metric, gate, n_boot) -> Row:
+    g = n or b
+    row = Row(g.dataset, g.model, g.label, metric, _interval(b, metric), _interval(n, metric),
+              V.Decision("unchanged", "none"))
+    if n is None:
+        row.decision = V.Decision("missing", "none", detail="not in the new run")
+    elif not n.ok:
+        row.decision = V.Decision("failed", "none", detail="; ".join(n.failures()))
+    elif b is None or not b.ok:
+        row.decision = V.Decision("new", "none", detail="no ok trial in the base run" if b else "")
+    elif row.base.n == 0 or row.new.n == 0:
+        row.decision = V.Decision("unchanged", "none", detail=f"{metric} not measured")
+    else:
+        row.delta = row.new.mean - row.base.mean
+        min_diff = gate.min_difference.get(metric, DEFAULT_MIN_DIFFERENCE)
+        row.decision = _paired(base_ctx, new_ctx, b, n, metric, min_diff, n_boot) \
+            or V.seeds_only(b.values(metric), n.values(metric), min_diff)
+    return row
+
+
+def _paired(base_ctx, new_ctx, b, n, metric, min_diff, n_boot) -> V.Decision | None:
+    """The paired test when every ok trial on both sides stored predictions of one test set."""
+    from harness.metrics.registry import METRICS, MetricContext
+    from harness.reports.cm_metrics import CM_METRICS
+
+    fn = METRICS.get(metric)
+    pb = [base_ctx.predictions(r) for r in sorted(b.ok, key=lambda r: str(r.seed))]
+    pn = [new_ctx.predictions(r) for r in sorted(n.ok, key=lambda r: str(r.seed))]
+    if fn is None or any(p is None for p in pb + pn):
+        return None
+    y = pn[0][0]
+    if any(p[0].shape != y.shape or not np.array_equal(p[0], y) for p in pb + pn):
+        return None
+    labels = n.ok[0].label_names
+    mctx = MetricContext(len(labels), new_ctx.positive_label_id(n.dataset, labels))
+    if fn(y, pn[0][1], mctx) is None:
+        return None
+    return V.paired(metric, y, [p[1] for p in pb], [p[1] for p in pn], b.values(metric),
+                    n.values(metric), lambda t, p: fn(t, p, mctx), min_diff, n_boot,
+                    CM_METRICS.get(metric), len(labels), mctx.positive_label_id)
+
+
+def _timing(g: Group, metric: str) -> list[float]:
+    vals = [getattr(r.timing, metric, None) for r in g.ok]
+    return [v for v in vals if v is not None and math.isfinite(v)]
+
+
+def _devices(g: Group) -> set:
+    return {(r.environment.device, r.environment.device_name) for r in g.ok}
+
+
+def _ratio_row(b: Group | None, n: Group | None, metric: str, gate: GateSpec) -> Row | None:
+    if b is None or n is None or not b.ok or not n.ok:
+        return None
+    bv, nv = _timing(b, metric), _timing(n, metric)
+    if not bv or not nv:
+        return None
+    same = len(_devices(b) | _devices(n)) == 1
+    r, decision = V.ratio(bv, nv, RATIO_METRICS[metric], gate.ratio_tolerance, same)
+    return Row(n.dataset, n.model, n.label, metric, t_interval(bv), t_interval(nv), decision,
+               r, is_ratio=True)

@@ -1,0 +1,2 @@
+"""Run history under a ROOT that holds many results dirs (one per night): discovery, identity,
+reuse of unchanged trials, the history table and its trend figure. JSON records only: no torch."""

@@ -1,0 +1,65 @@
+"""A run's identity, written into runs/<run_id>.json: what code, packages and device ran it, and
+per trial the model revision and data fingerprint its key was built from."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from harness import __version__
+from harness.env import RECORD_PACKAGES, git_dirty, git_sha
+from harness.plan.fingerprint import package_versions
+
+CODE_STAMP_ENV = "HARNESS_CODE_STAMP"  # an extra code-version label (CI build number, tag)
+
+
+def run_identity(suite, trials) -> dict:
+    per_trial = {}
+    for t in trials:
+        material = t.key_material
+        per_trial[t.trial_id] = {
+            "key": t.key,
+            "model_revision": (material.get("model") or {}).get("fingerprint"),
+            "data_fingerprint": (material.get("dataset") or {}).get("fingerprint")}
+    return {"suite_name": suite.name, "harness": __version__, "git_sha": git_sha(),
+            "git_dirty": git_dirty(), "code_stamp": os.environ.get(CODE_STAMP_ENV),
+            "python": sys.version.split()[0], "packages": package_versions(RECORD_PACKAGES),
+            "trial_identity": per_trial}
+
+
+def device_identity() -> dict:
+    """The device, once the executor has imported torch (never imports it itself)."""
+    if "torch" not in sys.modules:
+        return {}
+    from harness.env import device_facts
+
+    device, name = device_facts()
+    return {"device": device, "device_name": name}
+
+
+def resolved_revisions(store, trial_ids) -> dict[str, str]:
+    """Hub commit shas the trials resolved (trial_id -> sha), read from their records."""
+    out = {}
+    for trial_id in trial_ids:
+        try:
+            record = store.read_record(trial_id)
+        except Exception:  # noqa: BLE001  a corrupt record is reported by the report, not here
+            continue
+        if record and record.model_facts and record.model_facts.resolved_revision:
+            out[trial_id] = record.model_facts.resolved_revision
+    return out
+
+
+def reused_ids(store, outcomes: dict[str, str]) -> list[str]:
+    """Trials skipped because a record copied from an earlier run (reused_from) was there."""
+    out = []
+    for trial_id, outcome in outcomes.items():
+        if outcome != "skipped":
+            continue
+        try:
+            record = store.read_record(trial_id)
+        except Exception:  # noqa: BLE001
+            continue
+        if record and record.reused_from:
+            out.append(trial_id)
+    return out

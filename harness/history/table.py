@@ -1,0 +1,70 @@
+"""`harness history ROOT`: a metric over the runs under ROOT, one row per model × dataset ×
+method × scheduler, one column per run dir (mean ± 95 % t-interval over seeds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.history.runs import RunDir, resolved_suite, run_dirs, run_records
+from harness.reports.stats import Interval, t_interval
+from harness.reports.table import DASH, Cell, Table, fmt_interval, interval_data
+
+
+@dataclass
+class History:
+    metric: str
+    runs: list[RunDir]
+    series: dict[tuple, dict[str, Interval]] = field(default_factory=dict)  # row -> run name -> iv
+
+
+def collect(root: str | Path, metric: str | None = None, models=None, datasets=None,
+            warn=print) -> History:
+    runs = run_dirs(root, warn)
+    if not runs:
+        raise HarnessError("no run dirs here (a run dir holds runs/<run_id>.json)", file=str(root))
+    if metric is None:
+        suite = resolved_suite(runs[-1].path) or {}
+        names = [m["name"] for m in suite.get("metrics", [])]
+        metric = suite.get("main_metric") or (names[0] if names else "accuracy")
+    hist = History(metric, runs)
+    for run in runs:
+        values: dict[tuple, list[float]] = {}
+        for r in run_records(run, warn):
+            if r.status != "ok" or (models and r.model_name not in models) \
+                    or (datasets and r.dataset_name not in datasets):
+                continue
+            value = r.metrics.get("test", {}).get(metric)
+            if value is not None:
+                key = (r.model_name or "-", r.dataset_name, r.method, r.scheduler or "-")
+                values.setdefault(key, []).append(value)
+        for key, vals in values.items():
+            hist.series.setdefault(key, {})[run.name] = t_interval(vals)
+    if not hist.series:
+        raise HarnessError(f"no ok trial under this root has a test {metric!r}"
+                           + (" (with these --model/--dataset filters)" if models or datasets else ""),
+                           file=str(root))
+    return hist
+
+
+def history_table(hist: History) -> Table:
+    table = Table("history", f"{hist.metric} (test) over {len(hist.runs)} runs",
+                  ["model", "dataset", "method", "scheduler"] + [r.name for r in hist.runs])
+    for key, per_run in sorted(hist.series.items()):
+        cells = [Cell(k) for k in key]
+        for run in hist.runs:
+            iv = per_run.get(run.name)
+            cells.append(Cell(fmt_interval(iv) if iv else DASH, iv.mean if iv else None))
+            if iv:
+                table.data.append({"run": run.name, "run_id": run.info.get("run_id"),
+                                   "started_at": run.started,
+                                   "git_sha": run.info.get("git_sha"),
+                                   "code_stamp": run.info.get("code_stamp"),
+                                   "model": key[0], "dataset": key[1], "method": key[2],
+                                   "scheduler": key[3], "metric": hist.metric,
+                                   **interval_data("mean", iv), "n": iv.n})
+        table.rows.append(cells)
+    table.notes.append("Mean ± half-width of the 95 % t-interval over seeds; — where the run has "
+                       "no ok trial of that row.")
+    return table
