@@ -23,7 +23,16 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run every trial of a suite that is not done yet, then report")
     run.add_argument("suite", help="suite YAML file")
     run.add_argument("--results-dir", help="default: results/<suite name>/")
-    run.add_argument("--executor", default="local", choices=["local"], help="how trials run")
+    run.add_argument("--executor", default="local", choices=["local", "ray"],
+                     help="how trials run: local (this machine) or ray (a Ray cluster); "
+                          "see docs/scaling.md")
+    run.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="local: N trials at once, each in its own process "
+                          "(default 1; with GPUs: one per visible GPU)")
+    run.add_argument("--address", metavar="ADDR",
+                     help="ray: the cluster (auto, ray://host:port); default: start a local Ray")
+    run.add_argument("--retries", type=int, default=None, metavar="N",
+                     help="parallel executors: reruns of a trial whose worker died (default 2)")
     run.add_argument("--verbose", action="store_true", help="show library logs and progress bars")
 
     val = sub.add_parser("validate", help="check suites, data and model dirs without training")
@@ -177,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
 
             passive_omp_threads()  # before torch loads (harness.cpu says why)
 
-            return run_suite(args.suite, args.results_dir, args.executor, args.verbose)
+            from harness.trials.executor_options import executor_options
+
+            return run_suite(args.suite, args.results_dir, args.executor, args.verbose,
+                             **executor_options(args))
     except HarnessError as e:
         return _fail(e)
     except KeyboardInterrupt:
