@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="check suites, data and model dirs without training")
     val.add_argument("suites", nargs="+", metavar="SUITE")
+    val.add_argument("--executor", default="local", choices=["local", "ray"],
+                     help="ray: also check that Ray workers can reach the data files and model dirs")
+    val.add_argument("--address", metavar="ADDR", help="ray: ask every node of this cluster")
 
     rep = sub.add_parser("report", help="print the leaderboard of a results dir from its records")
     rep.add_argument("results_dir", metavar="DIR")
@@ -87,7 +90,7 @@ def _fail(error: HarnessError) -> int:
     return error.exit_code
 
 
-def cmd_validate(paths: list[str]) -> int:
+def cmd_validate(paths: list[str], executor: str = "local", address: str | None = None) -> int:
     from harness.plan.trials import build_plan
     from harness.quiet import quiet_libraries
     from harness.suite.checks import check_suite
@@ -111,6 +114,14 @@ def cmd_validate(paths: list[str]) -> int:
         baselines = sum(1 for t in trials if t.method == "majority")
         print(f"  plan        {len(trials)} trials ({len(trials) - baselines} to train, "
               f"{baselines} majority baselines)")
+        if executor == "ray":
+            from harness.trials.reach import check_reachable
+
+            notes, errors = check_reachable(loaded, address)
+            for note in notes:
+                print(f"  ray         {note}")
+            if errors:
+                status = _fail(SuiteErrors(errors))
     return status
 
 
@@ -157,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         args.texts += extra
     try:
         if args.command == "validate":
-            return cmd_validate(args.suites)
+            if args.address and args.executor != "ray":
+                raise HarnessError("applies to --executor ray only", field="--address")
+            return cmd_validate(args.suites, args.executor, args.address)
         if args.command == "schema":
             return cmd_schema(args.record)
         if args.command == "report":

@@ -6,6 +6,7 @@ stand-in trials; the harness trials here ask for `resources: {gpus: 0, cpus: 1}`
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from types import SimpleNamespace
@@ -153,3 +154,36 @@ def test_simulated_cluster_makespan_and_gpu_limit(local_ray):
         running += step
         peak = max(peak, running)
     assert peak <= 8
+
+
+def test_validate_executor_ray_names_an_unreachable_file(local_ray, write_suite, tiny_bert,
+                                                         english_data, tmp_path, monkeypatch):
+    """A data file too big to ship must exist on every node: a node lacking it is named, with
+    the suite file, line and field."""
+    import shutil
+
+    from harness.suite.loader import load_suite
+    from harness.trials import reach
+
+    data = tmp_path / "data"
+    shutil.copytree(english_data, data)
+    suite = _suite(write_suite, tiny_bert, data)
+    monkeypatch.setattr(reach, "SHIP_LIMIT", 10)  # every file counts as too big to ship
+    loaded = load_suite(suite)
+    notes, errors = reach.check_reachable(loaded, address="auto")
+    assert not errors and any("present on all 1 node(s)" in n for n in notes), notes
+    (data / "test.csv").unlink()  # now no node sees it
+    notes, errors = reach.check_reachable(loaded, address="auto")
+    assert len(errors) == 1
+    text = str(errors[0])
+    assert re.match(rf"{re.escape(str(suite))}:\d+: datasets\.0\.files\.test: ", text), text
+    assert "not reachable from Ray node(s)" in text and str(data / "test.csv") in text
+
+
+def test_validate_executor_ray_without_cluster(write_suite, tiny_bert, english_data, capsys):
+    suite = _suite(write_suite, tiny_bert, english_data)
+    assert main(["validate", str(suite), "--executor", "ray"]) == 0
+    out = capsys.readouterr().out
+    assert "shipped through Ray's object store" in out
+    assert "a model dir, not shipped; reachable on a local Ray" in out
+    assert main(["validate", str(suite), "--address", "auto"]) == 2
