@@ -127,3 +127,47 @@ def test_bad_executor_flags(write_suite, tiny_bert, english_data, tmp_path, caps
     assert main(["run", str(suite), "--results-dir", str(tmp_path / "r"), *argv]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+def test_sigint_with_jobs_records_running_as_interrupted_and_resumes_locally(tmp_path, tiny_bert,
+                                                                            english_data):
+    """Ctrl-C on the driver of `--jobs 2`: both running trials stop after a step and come back
+    interrupted, the queued baseline is not started, exit 130; a sequential rerun finishes."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(tiny_suite(tiny_bert, english_data, schedulers=("linear", "cosine"),
+                                extra_training="  max_steps: 250"), encoding="utf-8")
+    results = tmp_path / "results"
+    env = dict(os.environ, PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1",
+               TMPDIR=str(tmp_path))
+
+    def start(*extra):
+        return subprocess.Popen([sys.executable, "-m", "harness", "run", str(suite), "--results-dir",
+                                 str(results), *extra], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+
+    proc = start("--jobs", "2")
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("harness-worker-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)  # both workers past their imports, inside their trials
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    out = proc.communicate(timeout=180)[0]
+    assert proc.returncode == 130, out
+    records = {r.scheduler or "majority": r for r in ResultsStore(results).records()}
+    assert set(records) == {"linear", "cosine"}, out  # the baseline was never started
+    for r in records.values():
+        assert r.status == "interrupted", out
+        assert r.error.message.startswith("stopped by Ctrl-C (SIGINT) after step "), r.error
+    assert "2 interrupted" in out and "1 not started" in out
+    assert not list((results / "claims").glob("*.claim"))
+    rerun = start()  # the sequential local executor resumes what --jobs left
+    out = rerun.communicate(timeout=600)[0]
+    assert rerun.returncode == 0, out
+    assert {r.status for r in ResultsStore(results).records()} == {"ok"}
