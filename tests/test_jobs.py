@@ -62,7 +62,8 @@ def _kill_first_worker(parent: psutil.Process, tmp, killed: list, stop: threadin
     while not stop.is_set():
         if any(tmp.glob("harness-worker-*")):
             time.sleep(0.3)  # inside the trial
-            workers = [c for c in parent.children() if "spawn_main" in " ".join(c.cmdline())]
+            servers = [c for c in parent.children() if "forkserver" in " ".join(c.cmdline())]
+            workers = [w for server in servers for w in server.children()]  # forked trials
             if workers:
                 victim = max(workers, key=lambda c: c.cpu_times().user)
                 victim.kill()
@@ -74,7 +75,7 @@ def _kill_first_worker(parent: psutil.Process, tmp, killed: list, stop: threadin
 def _run_killing_one(tmp_path, monkeypatch, argv):
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(tmp))  # the workers' tempdir (spawned: read at start)
+    monkeypatch.setenv("TMPDIR", str(tmp))  # the workers' tempdir
     killed, stop = [], threading.Event()
     killer = threading.Thread(target=_kill_first_worker, args=(psutil.Process(), tmp, killed, stop))
     killer.start()

@@ -83,6 +83,7 @@ def _collect(staging: Path) -> dict[str, bytes]:
 def run_trial_job(job: TrialJob) -> dict:
     """Run one trial; return {"record": dict, "files": {relative path: bytes}, "pid", "host"}."""
     os.environ.update(job.env)
+    tempfile.tempdir = None  # re-read TMPDIR: a forked process may carry its server's cached one
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # harness.cpu says why
     import torch
 
