@@ -53,9 +53,10 @@ def data_tokens(dataset) -> float:
 
 
 def raw_estimate(trial, suite) -> float:
-    """Work units of a trial: params × tokens × epochs (majority baselines: ~nothing)."""
+    """Work units of a trial: params × tokens × epochs (majority baselines: 0, they take a
+    second; counting them would put seconds and work units on one scale)."""
     if trial.model is None:
-        return 1.0
+        return 0.0
     training = suite.training
     epochs = training.epochs if training.max_steps is None else \
         training.max_steps * training.batch_size * training.gradient_accumulation_steps \
