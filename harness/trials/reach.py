@@ -24,6 +24,11 @@ def _inputs(loaded):
         for split, path in (d.files or {}).items():
             size = os.path.getsize(path) if os.path.isfile(path) else None
             yield ("datasets", i, "files", split), path, "data", size
+    for i, method in enumerate(suite.methods):  # local mteb tasks
+        for j, task in enumerate(getattr(method, "tasks", None) or []):
+            for split, path in (task.files or {}).items():
+                size = os.path.getsize(path) if os.path.isfile(path) else None
+                yield ("methods", i, "tasks", j, "files", split), path, "data", size
     for i, m in enumerate(suite.models):
         if m.path or m.package:
             yield ("models", i, "path" if m.path else "package"), str(model_dir(m)), "model", None

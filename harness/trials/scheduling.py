@@ -42,12 +42,12 @@ def model_params(spec) -> float:
 
 def data_tokens(dataset) -> float:
     """Training tokens, proxied by the train file's bytes / 4 (hub data: a default)."""
-    files = dataset.files or {}
+    files = getattr(dataset, "files", None) or {}  # mteb trials carry a task spec instead
     try:
         size = os.path.getsize(files["train"]) if "train" in files else 0
     except OSError:
         size = 0
-    rows_cap = dataset.max_train_samples
+    rows_cap = getattr(dataset, "max_train_samples", None)
     tokens = size / 4 if size else DEFAULT_TOKENS
     return min(tokens, rows_cap * 64) if rows_cap else tokens
 
