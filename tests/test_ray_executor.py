@@ -213,3 +213,37 @@ def test_validate_executor_ray_without_cluster(write_suite, tiny_bert, english_d
     assert "shipped through Ray's object store" in out
     assert "a model dir, not shipped; reachable on a local Ray" in out
     assert main(["validate", str(suite), "--address", "auto"]) == 2
+
+
+def test_sigint_on_ray_driver_records_running_as_interrupted(tmp_path, tiny_bert, english_data):
+    """Ctrl-C on a `--executor ray` driver (its own local Ray, in a subprocess): the running
+    trials are recorded interrupted, the queued baseline is not started, exit 130."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(tiny_suite(tiny_bert, english_data, schedulers=("linear", "cosine"),
+                                extra_training="  max_steps: 400") + RESOURCES, encoding="utf-8")
+    results = tmp_path / "results"
+    env = dict(os.environ, PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "harness", "run", str(suite), "--results-dir",
+                             str(results), "--executor", "ray"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in proc.stdout:  # both fine-tunes handed to Ray
+        lines.append(line)
+        if sum("(on ray)" in seen for seen in lines) == 2:
+            break
+    time.sleep(3.0)
+    proc.send_signal(signal.SIGINT)
+    out = "".join(lines) + proc.stdout.read()
+    assert proc.wait(timeout=180) == 130, out
+    records = {r.scheduler or "majority": r for r in ResultsStore(results).records()}
+    assert set(records) == {"linear", "cosine"}, out
+    assert all(r.status == "interrupted" for r in records.values()), out
+    assert "2 interrupted, 1 not started" in out
+    assert not list((results / "claims").glob("*.claim"))

@@ -119,7 +119,8 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
                     claims.release(trial.trial_id)
                 outcomes[trial.trial_id] = record.status
                 echo(f"{prefix}: {_summary(record)} [{time.perf_counter() - t0:.1f} s]")
-                progress.finish(trial.trial_id, record.status == "ok", record.timing.total_wall_s)
+                progress.finish(trial.trial_id, record.status == "ok", record.timing.total_wall_s,
+                                interrupted=record.status == "interrupted")
                 progress.show()
                 pending.remove(item)
                 progressed = True

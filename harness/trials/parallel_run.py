@@ -91,7 +91,8 @@ def run_parallel(trials, suite, store, run_id, backend, *, retries=DEFAULT_RETRI
         finally:
             claims.release(trial.trial_id)
         outcomes[trial.trial_id] = record.status
-        progress.finish(trial.trial_id, record.status == "ok", record.timing.total_wall_s or None)
+        progress.finish(trial.trial_id, record.status == "ok", record.timing.total_wall_s or None,
+                        interrupted=record.status == "interrupted")
         deaths = f" [after {len(record.worker_deaths)} worker death(s)]" if record.worker_deaths else ""
         echo(f"{label[trial.trial_id]}: {_summary(record)}{deaths}")
         progress.show()

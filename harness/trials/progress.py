@@ -20,7 +20,7 @@ def _clock(seconds: float) -> str:
 class Progress:
     def __init__(self, total: int, cost: dict[str, float], slots: int, echo=print):
         self.total, self.cost, self.slots, self.echo = total, dict(cost), max(1, slots), echo
-        self.done = self.failed = 0
+        self.done = self.failed = self.interrupted = 0
         self.running: dict[str, float] = {}  # id -> start time
         self.finished: set[str] = set()
         self.measured = self.estimated = 0.0
@@ -33,7 +33,8 @@ class Progress:
     def start(self, trial_id: str) -> None:
         self.running[trial_id] = time.monotonic()
 
-    def finish(self, trial_id: str, ok: bool, seconds: float | None = None) -> None:
+    def finish(self, trial_id: str, ok: bool, seconds: float | None = None,
+               interrupted: bool = False) -> None:
         started = self.running.pop(trial_id, None)
         if seconds is None and started is not None:
             seconds = time.monotonic() - started
@@ -43,6 +44,8 @@ class Progress:
         self.finished.add(trial_id)
         if ok:
             self.done += 1
+        elif interrupted:
+            self.interrupted += 1
         else:
             self.failed += 1
 
@@ -58,9 +61,11 @@ class Progress:
         return max(sum(left) / self.slots, max(left, default=0.0))
 
     def line(self) -> str:
-        remaining = self.total - self.done - self.failed - len(self.running)
+        remaining = self.total - self.done - self.failed - self.interrupted - len(self.running)
         eta = self.eta_s()
+        stopped = f"{self.interrupted} interrupted · " if self.interrupted else ""
         return (f"progress: {self.done} done · {len(self.running)} running · {self.failed} failed · "
+                f"{stopped}"
                 f"{remaining} remaining · {_clock(time.monotonic() - self.t0)} elapsed"
                 + (f" · ETA {_clock(eta)}" if eta is not None else ""))
 
