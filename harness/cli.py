@@ -23,11 +23,23 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run every trial of a suite that is not done yet, then report")
     run.add_argument("suite", help="suite YAML file")
     run.add_argument("--results-dir", help="default: results/<suite name>/")
-    run.add_argument("--executor", default="local", choices=["local"], help="how trials run")
+    run.add_argument("--executor", default="local", choices=["local", "ray"],
+                     help="how trials run: local (this machine) or ray (a Ray cluster); "
+                          "see docs/scaling.md")
+    run.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="local: N trials at once, each in its own process "
+                          "(default 1; with GPUs: one per visible GPU)")
+    run.add_argument("--address", metavar="ADDR",
+                     help="ray: the cluster (auto, ray://host:port); default: start a local Ray")
+    run.add_argument("--retries", type=int, default=None, metavar="N",
+                     help="parallel executors: reruns of a trial whose worker died (default 2)")
     run.add_argument("--verbose", action="store_true", help="show library logs and progress bars")
 
     val = sub.add_parser("validate", help="check suites, data and model dirs without training")
     val.add_argument("suites", nargs="+", metavar="SUITE")
+    val.add_argument("--executor", default="local", choices=["local", "ray"],
+                     help="ray: also check that Ray workers can reach the data files and model dirs")
+    val.add_argument("--address", metavar="ADDR", help="ray: ask every node of this cluster")
 
     rep = sub.add_parser("report", help="print the leaderboard of a results dir from its records")
     rep.add_argument("results_dir", metavar="DIR")
@@ -112,7 +124,7 @@ def _fail(error: HarnessError) -> int:
     return error.exit_code
 
 
-def cmd_validate(paths: list[str]) -> int:
+def cmd_validate(paths: list[str], executor: str = "local", address: str | None = None) -> int:
     from harness.plan.trials import build_plan
     from harness.quiet import quiet_libraries
     from harness.suite.checks import check_suite
@@ -136,6 +148,14 @@ def cmd_validate(paths: list[str]) -> int:
         baselines = sum(1 for t in trials if t.method == "majority")
         print(f"  plan        {len(trials)} trials ({len(trials) - baselines} to train, "
               f"{baselines} majority baselines)")
+        if executor == "ray":
+            from harness.trials.reach import check_reachable
+
+            notes, errors = check_reachable(loaded, address)
+            for note in notes:
+                print(f"  ray         {note}")
+            if errors:
+                status = _fail(SuiteErrors(errors))
     return status
 
 
@@ -182,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         args.texts += extra
     try:
         if args.command == "validate":
-            return cmd_validate(args.suites)
+            if args.address and args.executor != "ray":
+                raise HarnessError("applies to --executor ray only", field="--address")
+            return cmd_validate(args.suites, args.executor, args.address)
         if args.command == "schema":
             return cmd_schema(args.record)
         if args.command == "report":
@@ -215,7 +237,10 @@ def main(argv: list[str] | None = None) -> int:
 
             passive_omp_threads()  # before torch loads (harness.cpu says why)
 
-            return run_suite(args.suite, args.results_dir, args.executor, args.verbose)
+            from harness.trials.executor_options import executor_options
+
+            return run_suite(args.suite, args.results_dir, args.executor, args.verbose,
+                             **executor_options(args))
     except HarnessError as e:
         return _fail(e)
     except KeyboardInterrupt:

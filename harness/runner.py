@@ -38,7 +38,7 @@ def new_run_id() -> str:
 
 
 def run_suite(path: str | Path, results_dir: str | Path | None = None, executor: str = "local",
-              verbose: bool = False, echo=print) -> int:
+              verbose: bool = False, echo=print, **executor_options) -> int:
     from harness.quiet import quiet_libraries
 
     quiet_libraries(verbose)  # no progress bars from validation's data loading
@@ -56,7 +56,8 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
     store.write_run(run_id, run_info, resolved)
     echo(f"harness: {suite.name}: {len(trials)} trials -> {store.root}")
     t0 = time.perf_counter()
-    outcomes = EXECUTORS[executor](trials, suite, store, run_id, verbose=verbose, echo=echo)
+    outcomes = EXECUTORS[executor](trials, suite, store, run_id, verbose=verbose, echo=echo,
+                                  **executor_options)
     counts = {s: sum(1 for o in outcomes.values() if o == s)
               for s in ("skipped", "ok", "failed", "diverged", "interrupted", "elsewhere",
                         "not started")}

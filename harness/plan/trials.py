@@ -88,7 +88,8 @@ def build_plan(suite: Suite) -> list[Trial]:
         model_material = {"fingerprint": model_fp,
                           **model.model_dump(mode="json", exclude={"name", "id", "path",
                                                                    "package", "revision",
-                                                                   "save_model"})}
+                                                                   "save_model",
+                                                                   "resources"})}
         for dataset in suite.datasets:
             data = _dataset_material(dataset, fingerprints)
             for method in suite.methods:

@@ -127,6 +127,10 @@ class TrialRecord(_Part):
         default_factory=list, description="Out-of-memory retries, one entry per attempt (empty when "
                                           "the first attempt ran): reason, outcome, batch_size, "
                                           "gradient_accumulation_steps, eval_batch_size.")
+    worker_deaths: list[str] = Field(
+        default_factory=list, description="Parallel executors (local --jobs, ray): each worker "
+                                          "process or node that died running this trial, in order; "
+                                          "the trial was rerun after each, up to --retries.")
     tokenizer_fit: dict[str, Any] | None = Field(
         None, description="How the model's tokenizer fits the dataset (harness.inspection): tokens "
                           "per row mean/p95/max, truncated share at max_length, [UNK] rate, an "

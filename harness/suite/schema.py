@@ -38,6 +38,16 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+class Resources(Strict):
+    """What one trial asks a parallel executor for (Ray task resources); not part of trial keys."""
+
+    gpus: float | None = Field(
+        None, ge=0, description="GPUs per trial (Ray num_gpus; fractions share a GPU). Default: 1 "
+                                "when the cluster has GPUs, else 0.")
+    cpus: float = Field(1, gt=0, description="CPUs per trial (Ray num_cpus); the trial's torch "
+                                             "threads are this, rounded down (at least 1).")
+
+
 class ModelSpec(Strict):
     """One pretrained encoder. Exactly one of `id`, `path`, `package`."""
 
@@ -56,6 +66,9 @@ class ModelSpec(Strict):
     save_model: bool | None = Field(
         None, description="Keep this model's fine-tuned weights, tokenizer and model card "
                           "(default: training.save_model).")
+    resources: Resources | None = Field(
+        None, description="Override the suite's resources for this model's trials (the fields "
+                          "given replace the suite's).")
 
     @model_validator(mode="after")
     def _one_source(self):
@@ -256,6 +269,8 @@ class Suite(Strict):
                                                                   min_length=1)
     gate: GateSpec | None = Field(None, description="Nightly regression gate (harness compare "
                                                     "--fail-on regression, harness gate).")
+    resources: Resources = Field(default_factory=Resources,
+                                 description="Per trial, for --executor ray (docs/scaling.md).")
 
     @field_validator("methods", mode="before")
     @classmethod

@@ -21,4 +21,32 @@ def run_local(trials, suite, store, run_id, *, verbose=False, echo=print) -> dic
     return run_trials(trials, suite, store, run_id, verbose=verbose, echo=echo)
 
 
-EXECUTORS = {"local": run_local}
+def run_local_or_jobs(trials, suite, store, run_id, *, jobs=1, retries=None, verbose=False,
+                      echo=print, **_) -> dict[str, str]:
+    """`local`: in this process one at a time; with `--jobs N` (N > 1) through worker processes."""
+    if jobs <= 1:
+        return run_local(trials, suite, store, run_id, verbose=verbose, echo=echo)
+    from harness.trials.parallel_run import DEFAULT_RETRIES, run_parallel
+    from harness.trials.procpool import ProcessBackend
+
+    backend = ProcessBackend(jobs)
+    echo(f"harness: local executor: {jobs} worker processes, {backend.threads} torch threads each"
+         + (f", GPUs {', '.join(backend.gpus)} pinned round robin" if backend.gpus else ""))
+    return run_parallel(trials, suite, store, run_id, backend,
+                        retries=DEFAULT_RETRIES if retries is None else retries,
+                        verbose=verbose, echo=echo)
+
+
+def run_ray(trials, suite, store, run_id, *, address=None, retries=None, verbose=False, echo=print,
+            **_) -> dict[str, str]:
+    """`ray`: each trial a Ray task with the suite's resources (harness.trials.raypool)."""
+    from harness.trials.parallel_run import DEFAULT_RETRIES, run_parallel
+    from harness.trials.raypool import RayBackend
+
+    backend = RayBackend(suite, address=address, echo=echo)
+    return run_parallel(trials, suite, store, run_id, backend,
+                        retries=DEFAULT_RETRIES if retries is None else retries,
+                        job_options=backend.job_options(trials), verbose=verbose, echo=echo)
+
+
+EXECUTORS = {"local": run_local_or_jobs, "ray": run_ray}

@@ -18,6 +18,8 @@ from harness.store.sweep import sweep
 from harness.trials.context import TrialContext
 from harness.trials.faults import active as active_faults
 from harness.trials.interrupt import stop_on_sigint
+from harness.trials.progress import Progress
+from harness.trials.scheduling import estimates
 
 POLL_S = 1.0
 
@@ -49,6 +51,7 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
     elsewhere: dict[str, float] = {}  # trial_id -> when we first saw another run holding it
     width = len(str(len(trials)))
     pending = list(enumerate(trials, 1))
+    progress = Progress(len(trials), estimates(trials, suite, store.records()), 1, echo)
 
     def other_result(trial):
         """The record another run wrote for this trial since we saw it claimed, if any."""
@@ -73,12 +76,14 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
                 if theirs is not None:
                     outcomes[trial.trial_id] = "elsewhere" if theirs.status == "ok" else theirs.status
                     echo(f"{prefix}: done by another run: {_summary(theirs)}")
+                    progress.finish(trial.trial_id, theirs.status == "ok")
                     pending.remove(item)
                     progressed = True
                     continue
                 done = store.finished(trial.trial_id, trial.key)
                 if done:
                     outcomes[trial.trial_id] = "skipped"
+                    progress.skip(trial.trial_id)
                     added = backfill_test_metrics(done, trial, suite, store)
                     echo(f"{prefix}: done earlier, skipped"
                          + (f"; added {', '.join(added)} from stored test predictions" if added else ""))
@@ -99,12 +104,14 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
                     if store.finished(trial.trial_id, trial.key):  # finished while we claimed it
                         outcomes[trial.trial_id] = "elsewhere"
                         echo(f"{prefix}: done by another run")
+                        progress.skip(trial.trial_id)
                         pending.remove(item)
                         progressed = True
                         continue
                     shutil.rmtree(ctx.scratch / trial.trial_id, ignore_errors=True)  # a killed run's
                     t0 = time.perf_counter()
                     echo(f"{prefix} ...")
+                    progress.start(trial.trial_id)
                     record = execute(trial, ctx)
                     store.write_record(record)
                     _model_cards(record, store, echo)
@@ -112,6 +119,9 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
                     claims.release(trial.trial_id)
                 outcomes[trial.trial_id] = record.status
                 echo(f"{prefix}: {_summary(record)} [{time.perf_counter() - t0:.1f} s]")
+                progress.finish(trial.trial_id, record.status == "ok", record.timing.total_wall_s,
+                                interrupted=record.status == "interrupted")
+                progress.show()
                 pending.remove(item)
                 progressed = True
             if pending and not progressed and not ctx.stop.requested:
