@@ -232,10 +232,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return COMMANDS[args.command](args)
         if args.command == "run":
-            from harness.cpu import passive_omp_threads
+            from harness.cpu import choose_omp_wait_policy
             from harness.runner import run_suite
 
-            passive_omp_threads()  # before torch loads (harness.cpu says why)
+            choose_omp_wait_policy()  # before torch loads (harness.cpu says why)
 
             from harness.trials.executor_options import executor_options
 

@@ -60,4 +60,10 @@ def environment(precision: str | None = None, with_device: bool = True) -> Envir
         python=sys.version.split()[0], platform=platform.platform(), harness=__version__,
         packages=package_versions(RECORD_PACKAGES), device=device, device_name=name,
         precision=precision, git_sha=git_sha(), git_dirty=git_dirty(), hostname=socket.gethostname(),
-        cpu_count=os.cpu_count())
+        cpu_count=os.cpu_count(), torch_threads=_torch_threads(),
+        omp_wait_policy=os.environ.get("OMP_WAIT_POLICY", "default"))
+
+
+def _torch_threads() -> int | None:
+    torch = sys.modules.get("torch")  # never imported here just to ask
+    return torch.get_num_threads() if torch is not None else None

@@ -84,10 +84,10 @@ def _gate_exit(failures: list[str]) -> int:
 
 
 def cmd_nightly(args) -> int:
-    from harness.cpu import passive_omp_threads
+    from harness.cpu import choose_omp_wait_policy
     from harness.nightly import nightly
 
-    passive_omp_threads()
+    choose_omp_wait_policy()
     if args.bootstrap < 1:
         raise HarnessError(f"must be >= 1, got {args.bootstrap}", field="--bootstrap")
     return nightly(args.suite, args.root, force=args.force, name=args.name, n_boot=args.bootstrap)

@@ -77,6 +77,9 @@ class Environment(_Part):
     git_dirty: bool | None = Field(None, description="Tracked files differed from git_sha.")
     hostname: str | None = None
     cpu_count: int | None = None
+    torch_threads: int | None = Field(None, description="torch intra-op threads of the trial.")
+    omp_wait_policy: str | None = Field(None, description="OMP_WAIT_POLICY in force: PASSIVE, "
+                                        "ACTIVE or default (harness/cpu.py chooses).")
 
 
 class EmbeddingFacts(_Part):

@@ -32,11 +32,13 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-# Both flows share this process, so both run under harness's thread policy (harness/cpu.py):
-# without it, busy shared cores make OpenMP spin-waiting dominate every timing.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+# Both flows share this process, so both run under harness's OpenMP wait policy (harness/cpu.py:
+# OpenMP's own spin-waiting on an idle machine, PASSIVE on a busy one), chosen before torch loads.
+from harness.cpu import choose_omp_wait_policy  # noqa: E402
+
+choose_omp_wait_policy()
 DATA = Path(os.environ.get("HARNESS_DATA", REPO.parent / "shared" / "datasets")) / "clinc150"
 SEED, ROWS, MAX_LENGTH, LR = 42, 2000, 64, 5e-5
 LABELS = ["banking", "credit_cards", "kitchen_and_dining", "home", "auto_and_commute", "travel",
@@ -196,7 +198,7 @@ def main() -> int:
     quiet_libraries()
     datasets.disable_progress_bars()
     print(f"torch threads {torch.get_num_threads()}, cpu count {os.cpu_count()}, "
-          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}, load average "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'default')}, load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     wall_a, f1_a = notebook_flow()
     print(f"(a) hand-written notebook flow: {wall_a:6.1f} s  macro-F1 {f1_a:.4f}")
