@@ -214,7 +214,7 @@ def _canonical(spec: DatasetSpec, split: str, ds, label_names: list[str]):
         ds = ds.remove_columns(LABEL).add_column(LABEL, ids)
     for column in (TEXT, PAIR):
         if column in ds.column_names:
-            texts = ds[column][:]
+            texts = column_values(ds, column)
             bad = next((i for i, t in enumerate(texts) if not isinstance(t, str) or not t.strip()), None)
             if bad is not None:
                 raise DataError(f"split {split} row {bad + 1}: empty or non-text value in "

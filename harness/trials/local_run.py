@@ -53,17 +53,6 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
     pending = list(enumerate(trials, 1))
     progress = Progress(len(trials), estimates(trials, suite, store.records()), 1, echo)
 
-    def other_result(trial):
-        """The record another run wrote for this trial since we saw it claimed, if any."""
-        path = store.record_path(trial.trial_id)
-        if trial.trial_id not in elsewhere or not path.is_file():
-            return None
-        record = store.read_record(trial.trial_id)
-        fresh = path.stat().st_mtime >= elsewhere[trial.trial_id] - 1
-        if record and record.key == trial.key and fresh and record.status in ("ok", "failed", "diverged"):
-            return record
-        return None
-
     with stop_on_sigint(ctx.stop), claims.heartbeat():
         while pending and not ctx.stop.requested:
             progressed = False
@@ -72,7 +61,7 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
                     break
                 i, trial = item
                 prefix = f"[{i:>{width}}/{len(trials)}] {trial.label}"
-                theirs = other_result(trial)
+                theirs = result_of_other_run(store, trial, elsewhere)
                 if theirs is not None:
                     outcomes[trial.trial_id] = "elsewhere" if theirs.status == "ok" else theirs.status
                     echo(f"{prefix}: done by another run: {_summary(theirs)}")
@@ -146,3 +135,15 @@ def _model_cards(record, store, echo) -> None:
     except Exception as e:  # the trial's result is already stored; say what went wrong
         echo(f"warning: model card of {record.trial_id} not written: {type(e).__name__}: {e}")
 
+
+def result_of_other_run(store, trial, seen: dict):
+    """The record another run wrote for a trial since we saw it holding the claim (`seen`:
+    trial_id -> when), if any; shared with the parallel driver."""
+    path = store.record_path(trial.trial_id)
+    if trial.trial_id not in seen or not path.is_file():
+        return None
+    record = store.read_record(trial.trial_id)
+    fresh = path.stat().st_mtime >= seen[trial.trial_id] - 1
+    if record and record.key == trial.key and fresh and record.status in ("ok", "failed", "diverged"):
+        return record
+    return None

@@ -24,7 +24,7 @@ from harness.store.record import ErrorInfo, Timing, TrialRecord
 from harness.store.sweep import sweep
 from harness.trials.dispatch import Item, dispatch
 from harness.trials.interrupt import StopRequest, stop_on_sigint
-from harness.trials.local_run import POLL_S, _model_cards, _summary
+from harness.trials.local_run import POLL_S, _model_cards, _summary, result_of_other_run
 from harness.trials.progress import Progress
 from harness.trials.scheduling import estimates, longest_first
 from harness.trials.worker import TrialJob
@@ -108,7 +108,7 @@ def run_parallel(trials, suite, store, run_id, backend, *, retries=DEFAULT_RETRI
         while waiting and not stop.requested:
             mine, later = [], []
             for trial in waiting:
-                theirs = _result_of_other_run(store, trial, seen_elsewhere)
+                theirs = result_of_other_run(store, trial, seen_elsewhere)
                 if theirs is not None:
                     outcomes[trial.trial_id] = "elsewhere" if theirs.status == "ok" else theirs.status
                     progress.finish(trial.trial_id, theirs.status == "ok", None)
@@ -154,15 +154,3 @@ def _closing(backend):
         yield backend
     finally:
         backend.close()
-
-
-def _result_of_other_run(store, trial, seen: dict):
-    """The record another run wrote for a trial we saw it holding, if any (as local_run)."""
-    path = store.record_path(trial.trial_id)
-    if trial.trial_id not in seen or not path.is_file():
-        return None
-    record = store.read_record(trial.trial_id)
-    fresh = path.stat().st_mtime >= seen[trial.trial_id] - 1
-    if record and record.key == trial.key and fresh and record.status in ("ok", "failed", "diverged"):
-        return record
-    return None
