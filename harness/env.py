@@ -54,14 +54,15 @@ def device_facts() -> tuple[str, str | None]:
     return "cpu", platform.processor() or platform.machine()
 
 
-def environment(precision: str | None = None, with_device: bool = True) -> Environment:
+def environment(precision: str | None = None, with_device: bool = True,
+                allocator: str | None = None) -> Environment:
     device, name = device_facts() if with_device else ("cpu", None)
     return Environment(
         python=sys.version.split()[0], platform=platform.platform(), harness=__version__,
         packages=package_versions(RECORD_PACKAGES), device=device, device_name=name,
         precision=precision, git_sha=git_sha(), git_dirty=git_dirty(), hostname=socket.gethostname(),
         cpu_count=os.cpu_count(), torch_threads=_torch_threads(),
-        omp_wait_policy=os.environ.get("OMP_WAIT_POLICY", "default"))
+        omp_wait_policy=os.environ.get("OMP_WAIT_POLICY", "default"), cpu_allocator=allocator)
 
 
 def _torch_threads() -> int | None:

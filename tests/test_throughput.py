@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from conftest import tiny_suite
 
+import harness.cpu
 from harness.cli import main
 from harness.store.store import ResultsStore
 
@@ -64,6 +65,10 @@ def test_throughput_fields_are_present_and_sane(cached_run):
         assert t.mfu_train is None and t.mfu_inference is None  # CPU: no peak to compare with
         assert t.train_runtime_s <= t.total_wall_s
         assert set(r.metrics) == {"validation", "test"}
+        env = r.environment
+        assert env.torch_threads and env.torch_threads >= 1 and env.omp_wait_policy
+        glibc = harness.cpu._glibc() is not None
+        assert env.cpu_allocator == ("keep-freed" if glibc else "default")  # CPU trial
 
 
 def test_tokenized_once_and_reused_across_schedulers_and_runs(cached_run):

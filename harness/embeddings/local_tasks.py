@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from harness.data.load import _BUILDERS, DataError, _first_line
+from harness.data.load import _BUILDERS, DataError, _first_line, column_values
 
 _COLUMNS = {  # type -> [(suite field, mteb column)]
     "classification": [("text_column", "text"), ("label_column", "label")],
@@ -50,11 +50,12 @@ def _canonical(task, split: str, ds):
     ds = ds.select_columns([c for c, _, _ in wanted])
     ds = ds.rename_columns({c: new for c, new, _ in wanted if c != new})
     for _, col, fld in wanted[:-1]:
-        bad = next((i for i, t in enumerate(ds[col]) if not isinstance(t, str) or not t.strip()), None)
+        bad = next((i for i, t in enumerate(column_values(ds, col))
+                    if not isinstance(t, str) or not t.strip()), None)
         if bad is not None:
             raise DataError(f"split {split} row {bad + 1}: empty or non-text value", field=fld)
     target = wanted[-1][1]
-    values = list(ds[target])
+    values = column_values(ds, target)  # one Arrow read (a lazy Column formats row by row)
     if task.type == "sts":
         bad = next((i for i, v in enumerate(values) if not _number(v)), None)
         if bad is not None:

@@ -20,13 +20,18 @@ _CHUNK = 1 << 20
 
 
 def package_versions(names=KEY_PACKAGES) -> dict[str, str | None]:
-    out = {}
+    return dict(_versions(tuple(names)))
+
+
+@lru_cache(maxsize=16)  # once per process: each lookup parses a METADATA file (~1 ms)
+def _versions(names: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    out = []
     for name in names:
         try:
-            out[name] = importlib.metadata.version(name)
+            out.append((name, importlib.metadata.version(name)))
         except importlib.metadata.PackageNotFoundError:
-            out[name] = None
-    return out
+            out.append((name, None))
+    return tuple(out)
 
 
 @lru_cache(maxsize=256)

@@ -80,6 +80,8 @@ class Environment(_Part):
     torch_threads: int | None = Field(None, description="torch intra-op threads of the trial.")
     omp_wait_policy: str | None = Field(None, description="OMP_WAIT_POLICY in force: PASSIVE, "
                                         "ACTIVE or default (harness/cpu.py chooses).")
+    cpu_allocator: str | None = Field(None, description="Fine-tune: 'keep-freed' when glibc kept "
+                                      "freed memory during the trial (harness/cpu.py), else 'default'.")
 
 
 class EmbeddingFacts(_Part):

@@ -11,7 +11,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.data.load import DataError, prepare_once
+from harness.data.checked import checked_dataset
+from harness.data.load import DataError
 from harness.errors import HarnessError
 from harness.metrics.registry import BINARY_ONLY
 from harness.plan.fingerprint import model_dir
@@ -44,20 +45,21 @@ def check_suite(loaded: LoadedSuite) -> tuple[list[Finding], list[HarnessError]]
                                     f"hub dataset {spec.hub.id}: columns and labels need the network"))
             continue
         try:
-            data = prepare_once(spec)
+            summary, _ = checked_dataset(spec)
         except DataError as e:
             field = e.field or ""
             loc = ("datasets", i, *[int(p) if p.isdigit() else p for p in field.split(".") if p])
             errors.append(loaded.error(e.message, loc))
             continue
-        sizes = ", ".join(f"{s} {f['rows']}" for s, f in data.facts.items())
-        findings.append(Finding(item, "ok", f"{data.num_labels} labels ({', '.join(data.label_names[:6])}"
-                                            f"{', ...' if data.num_labels > 6 else ''}); {sizes}"))
-        if data.num_labels != 2:
+        sizes = ", ".join(f"{split} {rows}" for split, rows in summary["rows"].items())
+        names = summary["label_names"]
+        findings.append(Finding(item, "ok", f"{len(names)} labels ({', '.join(names[:6])}"
+                                            f"{', ...' if len(names) > 6 else ''}); {sizes}"))
+        if len(names) != 2:
             binary = [m.name for m in suite.metrics if m.name in BINARY_ONLY and not m.evaluate]
             if binary:
                 findings.append(Finding(item, "warning", f"{', '.join(binary)} apply to binary tasks: "
-                                                         f"null for {data.num_labels} labels"))
+                                                         f"null for {len(names)} labels"))
     from harness.suite.embedding_checks import check_embeddings
 
     more_findings, more_errors = check_embeddings(loaded, Finding)

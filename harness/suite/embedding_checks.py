@@ -64,7 +64,7 @@ def _check_probe(loaded, j, method, findings, errors, finding):
 
 
 def _check_mteb(loaded, j, method, findings, errors, finding):
-    from harness.embeddings.local_tasks import load_local_task
+    from harness.data.checked import checked_local_task
 
     named = [(k, t) for k, t in enumerate(method.tasks) if not t.local]
     if named:
@@ -79,13 +79,13 @@ def _check_mteb(loaded, j, method, findings, errors, finding):
         if not task.local:
             continue
         try:
-            data = load_local_task(task)
+            summary, _ = checked_local_task(task)
         except DataError as e:
             loc = ("methods", j, "tasks", k,
                    *[int(p) if p.isdigit() else p for p in (e.field or "").split(".") if p])
             errors.append(loaded.error(e.message, loc))
             continue
-        sizes = ", ".join(f"{s} {len(ds)}" for s, ds in data.items())
+        sizes = ", ".join(f"{split} {rows}" for split, rows in summary["rows"].items())
         findings.append(finding(f"mteb task {task.name}", "ok", f"local {task.type}; {sizes}"))
 
 

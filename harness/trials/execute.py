@@ -64,7 +64,8 @@ def execute(trial, ctx) -> TrialRecord:
         log_history=outcome.log_history if outcome else history,
         model_facts=ModelFacts(**outcome.model_facts) if outcome and outcome.model_facts else None,
         environment=environment(outcome.precision if outcome else None,
-                                with_device=trial.model is not None),
+                                with_device=trial.model is not None,
+                                allocator=outcome.allocator if outcome else None),
         started_at=started, finished_at=now(), artifacts=artifacts, attempts=attempts,
         tokenizer_fit=fit, cache_hits=outcome.cache_hits if outcome else {},
         embedding=EmbeddingFacts(**outcome.embedding) if outcome and outcome.embedding else None)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import math
 import shutil
 import sys
+from contextlib import ExitStack
 
 import numpy as np
 
+from harness.cpu import keep_freed_memory
 from harness.data.load import LABEL, column_values
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
@@ -162,6 +164,8 @@ def run(trial, ctx) -> MethodOutcome:
                                    compute_metrics=trainer_metrics, callbacks=callbacks)
     if not ctx.verbose:
         trainer.remove_callback(PrinterCallback)  # the log history goes into the record instead
+    freed_memory = ExitStack()  # glibc keeps freed memory while training on CPU (harness.cpu)
+    allocator = freed_memory.enter_context(keep_freed_memory(active=not cuda))
     try:
         train_out = trainer.train()
         if not math.isfinite(train_out.training_loss) or any(
@@ -211,6 +215,7 @@ def run(trial, ctx) -> MethodOutcome:
                              test_probabilities=probs, timing=timing,
                              log_history=list(trainer.state.log_history),
                              model_facts=_model_facts(model), precision=precision, model_dir=saved,
-                             cache_hits={"tokenized": reused})
+                             cache_hits={"tokenized": reused}, allocator=allocator)
     finally:
+        freed_memory.close()
         shutil.rmtree(scratch, ignore_errors=True)

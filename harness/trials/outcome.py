@@ -33,3 +33,4 @@ class MethodOutcome:
     artifacts: dict[str, str] = field(default_factory=dict)  # more paths relative to the results dir
     cache_hits: dict[str, bool] = field(default_factory=dict)
     embedding: dict | None = None  # EmbeddingFacts fields (probe, mteb)
+    allocator: str | None = None  # Environment.cpu_allocator (fine-tune)

@@ -73,8 +73,16 @@ def load_splits():
     return out
 
 
-def notebook_flow(dynamic=False, grouped=False, sorted_eval=False) -> tuple[float, float]:
+def notebook_flow(dynamic=False, grouped=False, sorted_eval=False,
+                  keep_freed=False) -> tuple[float, float]:
     """(wall s, test macro-F1) of the hand-written flow with the given fixes switched on."""
+    from harness.cpu import keep_freed_memory
+
+    with keep_freed_memory(active=keep_freed):
+        return _notebook_flow(dynamic, grouped, sorted_eval)
+
+
+def _notebook_flow(dynamic, grouped, sorted_eval) -> tuple[float, float]:
     import datasets
     import numpy as np
     from sklearn.metrics import f1_score
@@ -208,7 +216,10 @@ def main() -> int:
                               ("+ length-grouped train batches (shuffled)",
                                {"dynamic": True, "grouped": True}),
                               ("+ length-sorted eval, batch 128, inference_mode",
-                               {"dynamic": True, "grouped": True, "sorted_eval": True})):
+                               {"dynamic": True, "grouped": True, "sorted_eval": True}),
+                              ("+ glibc keeps freed memory while training (harness.cpu)",
+                               {"dynamic": True, "grouped": True, "sorted_eval": True,
+                                "keep_freed": True})):
             wall, f1 = notebook_flow(**kwargs)
             print(f"    variant {label}: {wall:6.1f} s  macro-F1 {f1:.4f}")
             steps.append((label, wall, f1))

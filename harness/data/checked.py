@@ -1,0 +1,106 @@
+"""What `validate` learnt about a local dataset, remembered until the dataset can differ.
+
+Checking a dataset means preparing it (load the files with datasets, cast the labels, carve the
+splits): `import datasets` alone takes 0.9 s here, so a validate of an unchanged suite would always
+miss the 1 s target. A dataset that passed the check leaves a small JSON summary (labels and rows
+per split) under `<HARNESS_CACHE or ~/.cache/harness>/checked/`, keyed by everything the answer
+depends on: the dataset's spec, the sha256 of each of its files' contents, and the source of the
+harness code that prepares it (`harness/data/*.py`, `harness/embeddings/local_tasks.py`) with the
+harness version. Local MTEB task files are remembered the same way. Any change to one of
+them is a miss, and a miss (or a failed check, which is never remembered) prepares for real.
+`harness run` does not rely on it: its trials prepare the data they train on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from harness.suite.schema import DatasetSpec
+
+
+def memo_dir() -> Path:
+    env = os.environ.get("HARNESS_CACHE")
+    if env:
+        return Path(env) / "checked"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "harness" / "checked"
+
+
+_PREPARING_CODE = ("data/*.py", "embeddings/local_tasks.py")  # relative to the harness package
+
+
+def _code_digest() -> str:
+    from harness import __version__
+
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(__version__.encode())
+    for pattern in _PREPARING_CODE:
+        for source in sorted(package.glob(pattern)):
+            h.update(source.name.encode() + b"\0" + source.read_bytes())
+    return h.hexdigest()
+
+
+def memo_key(kind: str, spec, files: dict[str, str]) -> str | None:
+    """None where a file cannot be read (the real check says why)."""
+    from harness.plan.fingerprint import file_digest
+
+    try:
+        digests = {split: file_digest(path) for split, path in files.items()}
+    except OSError:
+        return None
+    material = [kind, spec.model_dump(mode="json"), digests, _code_digest()]
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+def remembered(kind: str, spec, files: dict[str, str], check) -> tuple[dict, bool]:
+    """(summary, remembered): `check()`'s JSON-ready summary of the data described by `spec`
+    and its `files`, from the memo when the same spec, file contents and code passed before.
+    Whatever `check()` raises (a DataError for bad data) passes through and is not remembered."""
+    key = memo_key(kind, spec, files)
+    path = memo_dir() / f"{key}.json" if key else None
+    if path is not None:
+        try:
+            return json.loads(path.read_text(encoding="utf-8")), True
+        except (OSError, ValueError):
+            pass  # not checked before (or an unreadable entry): check for real
+    summary = check()
+    if path is not None:
+        _write_atomic(path, json.dumps(summary, ensure_ascii=False))
+    return summary, False
+
+
+def checked_dataset(spec: DatasetSpec) -> tuple[dict, bool]:
+    """({'label_names': [...], 'rows': {split: n}}, remembered) of a local suite dataset, as
+    prepare() makes it (raises its DataError)."""
+    def check():
+        from harness.data.load import prepare_once
+
+        data = prepare_once(spec)
+        return {"label_names": list(data.label_names),
+                "rows": {split: facts["rows"] for split, facts in data.facts.items()}}
+
+    return remembered("dataset", spec, dict(spec.files), check)
+
+
+def checked_local_task(task) -> tuple[dict, bool]:
+    """({'rows': {split: n}}, remembered) of a local MTEB task's files (raises DataError)."""
+    def check():
+        from harness.embeddings.local_tasks import load_local_task
+
+        return {"rows": {split: len(ds) for split, ds in load_local_task(task).items()}}
+
+    return remembered("mteb-local-task", task, dict(task.files), check)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs the next validate its speed
