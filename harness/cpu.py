@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 
 BUSY_SHARE = 0.5  # of the cores
 SAMPLE_S = 0.25
@@ -52,6 +53,7 @@ _GLIBC_MMAP_MAX, _GLIBC_TRIM_THRESHOLD = 65536, 128 * 1024  # glibc's defaults
 _KEEP_TRIM_THRESHOLD = 1 << 30
 
 
+@lru_cache(maxsize=1)  # find_library runs ldconfig: once per process
 def _glibc():
     if not sys.platform.startswith("linux"):
         return None

@@ -110,3 +110,16 @@ training:
 metrics: {metrics}
 seeds: [{', '.join(map(str, seeds))}]
 """
+
+
+def assert_one_worker_retried(results: Path, out: str, killed: list) -> None:
+    """A 3-trial run in which one worker was killed once: every trial ok, the killed one
+    retried once with its death recorded (shared by the --jobs and Ray executor tests)."""
+    from harness.store.store import ResultsStore
+
+    assert len(killed) == 1, out
+    records = ResultsStore(results).records()
+    assert len(records) == 3 and all(r.status == "ok" for r in records)
+    retried = [r for r in records if r.worker_deaths]
+    assert len(retried) == 1 and len(retried[0].worker_deaths) == 1, out
+    assert "retry 1 after" in out

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import psutil
 import pytest
 import torch
-from conftest import tiny_suite
+from conftest import assert_one_worker_retried, tiny_suite
 
 from harness.cli import main
 from harness.store.store import ResultsStore
@@ -36,9 +36,9 @@ def local_ray():
     ray.shutdown()
 
 
-def _suite(write_suite, tiny_bert, english_data):
+def _suite(write_suite, tiny_bert, english_data, epochs: int = 1):
     return write_suite(tiny_suite(tiny_bert, english_data, schedulers=("linear", "cosine"),
-                                  epochs=1, learning_rate=LR) + RESOURCES)
+                                  epochs=epochs, learning_rate=LR) + RESOURCES)
 
 
 def test_ray_gives_the_local_trials_and_metrics(local_ray, write_suite, tiny_bert, english_data,
@@ -108,7 +108,8 @@ def _ray_trial_workers():
 def test_killed_ray_worker_is_retried(local_ray, write_suite, tiny_bert, english_data, tmp_path,
                                       monkeypatch, capsys):
     monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
-    suite = _suite(write_suite, tiny_bert, english_data)
+    # 6 epochs: a tiny trial of one epoch can end (~1 s) before the killer's 1 s wait is over.
+    suite = _suite(write_suite, tiny_bert, english_data, epochs=6)
     killed, stop = [], threading.Event()
 
     def killer():
@@ -117,6 +118,10 @@ def test_killed_ray_worker_is_retried(local_ray, write_suite, tiny_bert, english
             if workers:
                 time.sleep(1.0)  # past the task's start, inside the trial
                 try:
+                    # Ray reuses worker processes: kill only one still titled with a trial
+                    # (one that finished meanwhile may be idle or running the next trial).
+                    if "finetune" not in " ".join(workers[0].cmdline()):
+                        continue
                     workers[0].kill()
                     killed.append(workers[0].pid)
                 except psutil.Error:
@@ -131,13 +136,8 @@ def test_killed_ray_worker_is_retried(local_ray, write_suite, tiny_bert, english
         stop.set()
         thread.join()
     out = capsys.readouterr().out
-    assert len(killed) == 1, out
     assert code == 0, out
-    records = ResultsStore(tmp_path / "r").records()
-    assert len(records) == 3 and all(r.status == "ok" for r in records)
-    retried = [r for r in records if r.worker_deaths]
-    assert len(retried) == 1 and len(retried[0].worker_deaths) == 1, out
-    assert "retry 1 after" in out
+    assert_one_worker_retried(tmp_path / "r", out, killed)
 
 
 def test_simulated_cluster_makespan_and_gpu_limit(local_ray):

@@ -38,7 +38,6 @@ def _summary(record) -> str:
 
 
 def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> dict[str, str]:
-    from harness.trials.backfill import backfill_test_metrics
     from harness.trials.execute import execute
 
     for line in sweep(store.root):
@@ -61,21 +60,9 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
                     break
                 i, trial = item
                 prefix = f"[{i:>{width}}/{len(trials)}] {trial.label}"
-                theirs = result_of_other_run(store, trial, elsewhere)
-                if theirs is not None:
-                    outcomes[trial.trial_id] = "elsewhere" if theirs.status == "ok" else theirs.status
-                    echo(f"{prefix}: done by another run: {_summary(theirs)}")
-                    progress.finish(trial.trial_id, theirs.status == "ok")
-                    pending.remove(item)
-                    progressed = True
-                    continue
-                done = store.finished(trial.trial_id, trial.key)
-                if done:
-                    outcomes[trial.trial_id] = "skipped"
-                    progress.skip(trial.trial_id)
-                    added = backfill_test_metrics(done, trial, suite, store)
-                    echo(f"{prefix}: done earlier, skipped"
-                         + (f"; added {', '.join(added)} from stored test predictions" if added else ""))
+                settled = already_settled(store, trial, suite, elsewhere, progress, echo, prefix)
+                if settled is not None:
+                    outcomes[trial.trial_id] = settled
                     pending.remove(item)
                     progressed = True
                     continue
@@ -134,6 +121,28 @@ def _model_cards(record, store, echo) -> None:
         refresh_model_cards(record, store)
     except Exception as e:  # the trial's result is already stored; say what went wrong
         echo(f"warning: model card of {record.trial_id} not written: {type(e).__name__}: {e}")
+
+
+def already_settled(store, trial, suite, seen: dict, progress, echo, prefix: str) -> str | None:
+    """The outcome of a trial that needs no run here, echoed and counted: another run finished
+    it since we saw it claimed ('elsewhere', or that run's failed/diverged status), or an earlier
+    run stored it ('skipped'; missing test metrics are added from its stored predictions).
+    None when it is still to run. Shared by the sequential and parallel drivers."""
+    from harness.trials.backfill import backfill_test_metrics
+
+    theirs = result_of_other_run(store, trial, seen)
+    if theirs is not None:
+        echo(f"{prefix}: done by another run: {_summary(theirs)}")
+        progress.finish(trial.trial_id, theirs.status == "ok")
+        return "elsewhere" if theirs.status == "ok" else theirs.status
+    done = store.finished(trial.trial_id, trial.key)
+    if done is None:
+        return None
+    progress.skip(trial.trial_id)
+    added = backfill_test_metrics(done, trial, suite, store)
+    echo(f"{prefix}: done earlier, skipped"
+         + (f"; added {', '.join(added)} from stored test predictions" if added else ""))
+    return "skipped"
 
 
 def result_of_other_run(store, trial, seen: dict):

@@ -24,7 +24,7 @@ from harness.store.record import ErrorInfo, Timing, TrialRecord
 from harness.store.sweep import sweep
 from harness.trials.dispatch import Item, dispatch
 from harness.trials.interrupt import StopRequest, stop_on_sigint
-from harness.trials.local_run import POLL_S, _model_cards, _summary, result_of_other_run
+from harness.trials.local_run import POLL_S, _model_cards, _summary, already_settled
 from harness.trials.progress import Progress
 from harness.trials.scheduling import estimates, longest_first
 from harness.trials.worker import TrialJob
@@ -50,8 +50,6 @@ def driver_record(trial, suite, run_id, status, error, deaths) -> TrialRecord:
 
 def run_parallel(trials, suite, store, run_id, backend, *, retries=DEFAULT_RETRIES, job_options=None,
                  verbose=False, echo=print) -> dict[str, str]:
-    from harness.trials.backfill import backfill_test_metrics
-
     for line in sweep(store.root):
         echo(f"harness: {line}")
     claims = Claims(store.root, run_id)
@@ -108,19 +106,10 @@ def run_parallel(trials, suite, store, run_id, backend, *, retries=DEFAULT_RETRI
         while waiting and not stop.requested:
             mine, later = [], []
             for trial in waiting:
-                theirs = result_of_other_run(store, trial, seen_elsewhere)
-                if theirs is not None:
-                    outcomes[trial.trial_id] = "elsewhere" if theirs.status == "ok" else theirs.status
-                    progress.finish(trial.trial_id, theirs.status == "ok", None)
-                    echo(f"{label[trial.trial_id]}: done by another run: {_summary(theirs)}")
-                    continue
-                done = store.finished(trial.trial_id, trial.key)
-                if done:
-                    outcomes[trial.trial_id] = "skipped"
-                    progress.skip(trial.trial_id)
-                    added = backfill_test_metrics(done, trial, suite, store)
-                    echo(f"{label[trial.trial_id]}: done earlier, skipped"
-                         + (f"; added {', '.join(added)} from stored test predictions" if added else ""))
+                settled = already_settled(store, trial, suite, seen_elsewhere, progress, echo,
+                                          label[trial.trial_id])
+                if settled is not None:
+                    outcomes[trial.trial_id] = settled
                     continue
                 holder = claims.acquire(trial.trial_id)
                 claims.recovered.clear()
