@@ -23,6 +23,11 @@ def package_versions(names=KEY_PACKAGES) -> dict[str, str | None]:
     return dict(_versions(tuple(names)))
 
 
+def forget_package_versions() -> None:
+    """Look versions up again on the next call (after installing packages in this process)."""
+    _versions.cache_clear()
+
+
 @lru_cache(maxsize=16)  # once per process: each lookup parses a METADATA file (~1 ms)
 def _versions(names: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
     out = []
