@@ -7,11 +7,11 @@ import json
 import random
 
 import pytest
+import tiny_models
 import yaml
 from conftest import write_csv
 from test_light_commands import light
 
-import tiny_models
 from harness.cli import main
 from harness.store.store import ResultsStore
 

@@ -144,9 +144,8 @@ def test_two_local_models_never_share_mteb_cache(tmp_path, tiny_bert, task_files
     cfg = json.loads((other / "config.json").read_text())
     cfg["initializer_range"] = 0.5  # a different model (content hash); weights re-drawn below
     (other / "config.json").write_text(json.dumps(cfg))
-    from transformers import BertModel
-
     import torch
+    from transformers import BertModel
     torch.manual_seed(7)
     BertModel(BertModel.config_class.from_pretrained(other)).save_pretrained(other)
     tasks = f"""

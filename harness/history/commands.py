@@ -13,9 +13,10 @@ def _warn(message: str) -> None:
 
 
 def cmd_history(args) -> int:
+    from types import SimpleNamespace
+
     from harness.history.table import collect, history_table
     from harness.reports.render import csv_text, json_text, markdown
-    from types import SimpleNamespace
 
     hist = collect(args.root, args.metric, args.model, args.dataset, warn=_warn)
     table = history_table(hist)

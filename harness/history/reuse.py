@@ -44,7 +44,7 @@ def _copy(record, source: ResultsStore, target: ResultsStore) -> None:
     artifacts = {}
     rel = record.artifacts.get("predictions")
     if rel and (source.root / rel).is_file():
-        atomic_write_bytes(target._inside(target.root / rel), (source.root / rel).read_bytes())
+        atomic_write_bytes(target.inside(target.root / rel), (source.root / rel).read_bytes())
         artifacts["predictions"] = rel
     # A saved model is not copied (it can be gigabytes): the source run dir keeps it.
     copy = record.model_copy(update={

@@ -47,7 +47,7 @@ def write_plots(ctx: ReportContext) -> list[Plot]:
         for make in (bars, confusion_matrices, quality_vs_throughput, schedules):
             for title, name, fig in make(ctx):
                 rel = f"{PLOT_DIR}/{name}.png"
-                path = ctx.store._inside(ctx.store.root / rel)
+                path = ctx.store.inside(ctx.store.root / rel)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 fig.savefig(path)
                 plots.append(Plot(title, rel))

@@ -30,7 +30,7 @@ class ResultsStore:
 
     # records -----------------------------------------------------------------------------
     def record_path(self, trial_id: str) -> Path:
-        return self._inside(self.records_dir / f"{trial_id}.json", self.records_dir)
+        return self.inside(self.records_dir / f"{trial_id}.json", self.records_dir)
 
     def write_record(self, record: TrialRecord) -> Path:
         path = self.record_path(record.trial_id)
@@ -61,11 +61,11 @@ class ResultsStore:
     # artifacts ---------------------------------------------------------------------------
     def write_predictions(self, trial_id: str, **arrays) -> str:
         rel = f"predictions/{trial_id}.npz"
-        atomic_write_bytes(self._inside(self.root / rel), npz_bytes(**arrays))
+        atomic_write_bytes(self.inside(self.root / rel), npz_bytes(**arrays))
         return rel
 
     def model_dir(self, trial_id: str) -> Path:
-        return self._inside(self.root / "models" / trial_id)
+        return self.inside(self.root / "models" / trial_id)
 
     # run metadata --------------------------------------------------------------------------
     def write_plan(self, entries: list[dict]) -> None:
@@ -93,11 +93,11 @@ class ResultsStore:
             raise HarnessError(f"unreadable {what}: {e}", file=str(path)) from None
 
     def write_text(self, name: str, text: str) -> Path:
-        path = self._inside(self.root / name)
+        path = self.inside(self.root / name)
         atomic_write_text(path, text)
         return path
 
-    def _inside(self, path: Path, base: Path | None = None) -> Path:
+    def inside(self, path: Path, base: Path | None = None) -> Path:
         """Names from suites never escape the results dir (or the given folder of it)."""
         resolved = path.resolve()
         if not resolved.is_relative_to((base or self.root).resolve()):

@@ -90,8 +90,13 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 def run(trial, ctx) -> MethodOutcome:
     import torch
-    from transformers import (AutoModelForSequenceClassification, EarlyStoppingCallback,
-                              PrinterCallback, TrainingArguments, set_seed)
+    from transformers import (
+        AutoModelForSequenceClassification,
+        EarlyStoppingCallback,
+        PrinterCallback,
+        TrainingArguments,
+        set_seed,
+    )
 
     from harness.trials import eval_order, peak_flops, speedups
     from harness.trials.length_sampler import LengthGroupedTrainer

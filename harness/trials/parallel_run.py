@@ -64,7 +64,7 @@ def run_parallel(trials, suite, store, run_id, backend, *, retries=DEFAULT_RETRI
     def write(item, result):
         trial = item.payload.trial
         for rel, data in result["files"].items():
-            atomic_write_bytes(store._inside(store.root / rel), data)
+            atomic_write_bytes(store.inside(store.root / rel), data)
         record = TrialRecord.model_validate(result["record"])
         if item.deaths:
             record = record.model_copy(update={"worker_deaths": list(item.deaths)})

@@ -71,7 +71,7 @@ class RayBackend:
         self.live: dict = {}  # ObjectRef -> item
         self.slots = 1
         echo(f"harness: ray executor: cluster {self._describe()}"
-             + ("" if not self.started else f" (started locally)" if address is None
+             + ("" if not self.started else " (started locally)" if address is None
                 else f" (joined {address})"))
 
     def _describe(self) -> str:

@@ -86,9 +86,15 @@ def _notebook_flow(dynamic, grouped, sorted_eval) -> tuple[float, float]:
     import datasets
     import numpy as np
     from sklearn.metrics import f1_score
-    from transformers import (AutoModelForSequenceClassification, AutoTokenizer,
-                              DataCollatorWithPadding, PrinterCallback, Trainer,
-                              TrainingArguments, set_seed)
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        DataCollatorWithPadding,
+        PrinterCallback,
+        Trainer,
+        TrainingArguments,
+        set_seed,
+    )
 
     from harness.trials.eval_order import predict_rows
     from harness.trials.length_sampler import LengthGroupedTrainer
