@@ -8,19 +8,24 @@ import socket
 import subprocess
 import sys
 from functools import lru_cache
+from pathlib import Path
 
 from harness import __version__
-from harness.plan.fingerprint import package_versions
+from harness.fingerprint import package_versions
 from harness.store.record import Environment
 
 RECORD_PACKAGES = ("torch", "transformers", "datasets", "accelerate", "scikit-learn", "tokenizers",
                    "numpy", "pandas", "fugashi", "unidic-lite", "ipadic")
 
 
+def repo_root() -> Path:
+    """The checkout this package runs from (editable install), else the working directory."""
+    here = Path(__file__).resolve().parents[1]
+    return here if (here / "pyproject.toml").is_file() else Path.cwd()
+
+
 @lru_cache(maxsize=1)
 def git_sha() -> str | None:
-    from harness.suite.loader import repo_root
-
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo_root(), capture_output=True,
                              text=True, timeout=5)
@@ -33,8 +38,6 @@ def git_sha() -> str | None:
 @lru_cache(maxsize=1)
 def git_dirty() -> bool | None:
     """True when tracked files differ from HEAD: the sha alone would not reproduce the run."""
-    from harness.suite.loader import repo_root
-
     try:
         out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
                              cwd=repo_root(), capture_output=True, text=True, timeout=5)

@@ -53,7 +53,7 @@ def refresh_model_cards(record, store) -> list[Path]:
 
 
 def _source(record, suite: dict) -> tuple[str, str]:
-    from harness.suite.schema import ModelSpec
+    from harness.specs.model import ModelSpec
 
     for m in suite.get("models", []):
         spec = ModelSpec(**m)

@@ -19,7 +19,7 @@ from harness.history.runs import RunDir, run_dirs
 
 def new_run_dir(root: Path, name: str | None) -> Path:
     if name is not None:
-        from harness.plan.trials import safe_name
+        from harness.trial import safe_name
 
         if safe_name(name) != name:
             raise HarnessError(f"not a plain dir name: {name!r} (letters, digits, '.', '_', '-')",

@@ -1,7 +1,7 @@
 """One bad trial never stops the others: a run where one trial fails, one diverges, one runs out
 of memory until batch 4 (and recovers) and one runs out of memory at every batch (and gives up)
 finishes the rest, exits 1 and reports each with its reason. OOM and NaN are injected with the
-documented HARNESS_SIMULATE_* variables (harness.trials.faults)."""
+documented HARNESS_SIMULATE_* variables (harness.faults)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from conftest import tiny_suite
 
 from harness.cli import main
+from harness.faults import rule_for
 from harness.store.store import ResultsStore
-from harness.trials.faults import rule_for
 from harness.trials.retry import smaller_batch
 
 SCHEDULERS = ("linear", "cosine", "constant", "polynomial", "constant_with_warmup")

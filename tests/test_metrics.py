@@ -7,7 +7,7 @@ import pytest
 
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import BINARY_ONLY, METRICS, MetricContext
-from harness.suite.schema import MetricRef
+from harness.specs.metric import MetricRef
 
 Y_TRUE = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 1])
 Y_PRED = np.array([0, 0, 1, 1, 2, 2, 2, 0, 2, 1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from harness.suite.schedulers import SCHEDULERS, scheduler_problems
+from harness.specs.schedulers import SCHEDULERS, scheduler_problems
 
 
 def test_every_transformers_scheduler_is_known():

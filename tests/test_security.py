@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from harness.cli import main
 from harness.errors import HarnessError
-from harness.plan.trials import safe_name
 from harness.store.store import ResultsStore
 from harness.suite.loader import load_suite
+from harness.trial import safe_name
 
 HARNESS = Path(__file__).resolve().parents[1] / "harness"
 

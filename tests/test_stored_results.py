@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main
-from harness.plan.fingerprint import forget_package_versions
-from harness.plan.trials import KEY_VERSION, build_plan
+from harness.fingerprint import forget_package_versions
+from harness.plan.trials import build_plan
 from harness.store.store import ResultsStore
 from harness.suite.loader import load_suite
+from harness.trial import KEY_VERSION
 
 STORED = Path(__file__).parent / "data" / "pre_redesign"
 KEYS = json.loads((STORED / "keys.json").read_text(encoding="utf-8"))

@@ -73,7 +73,7 @@ def test_unchanged_data_is_not_loaded_again_and_edits_are_checked(tiny_bert, eng
 
 def test_a_change_in_the_preparing_code_is_a_miss(monkeypatch, tmp_path, english_data):
     from harness.data import checked
-    from harness.suite.schema import DatasetSpec
+    from harness.specs.dataset import DatasetSpec
 
     spec = DatasetSpec(name="topics", files={"train": str(english_data / "train.csv"),
                                              "test": str(english_data / "test.csv")},

@@ -19,7 +19,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from harness.suite.schema import DatasetSpec
+from harness.specs.dataset import DatasetSpec
 
 
 def memo_dir() -> Path:
@@ -45,7 +45,7 @@ def _code_digest() -> str:
 
 def memo_key(kind: str, spec, files: dict[str, str]) -> str | None:
     """None where a file cannot be read (the real check says why)."""
-    from harness.plan.fingerprint import file_digest
+    from harness.fingerprint import file_digest
 
     try:
         digests = {split: file_digest(path) for split, path in files.items()}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from harness.data.split import stratified_split
 from harness.errors import HarnessError
-from harness.suite.schema import DatasetSpec
+from harness.specs.dataset import DatasetSpec
 
 TEXT, PAIR, LABEL = "text", "text_pair", "label"
 
@@ -45,7 +45,7 @@ class PreparedData:
         return len(self.label_names)
 
 
-_BUILDERS = {"csv": ("csv", {}), "tsv": ("csv", {"delimiter": "\t"}), "json": ("json", {}),
+BUILDERS = {"csv": ("csv", {}), "tsv": ("csv", {"delimiter": "\t"}), "json": ("json", {}),
              "jsonl": ("json", {}), "parquet": ("parquet", {})}
 
 
@@ -56,7 +56,7 @@ def load_raw(spec: DatasetSpec):
     if spec.files is not None:
         out = {}
         for split, path in spec.files.items():
-            builder, kwargs = _BUILDERS[spec.file_format(split)]
+            builder, kwargs = BUILDERS[spec.file_format(split)]
             if os.path.isdir(path):
                 raise DataError(f"{path} is a directory, not a data file", field=f"files.{split}")
             if builder == "csv":
@@ -83,13 +83,13 @@ def load_raw(spec: DatasetSpec):
                     raise DataError(f"{path} is empty (no header, no rows)",
                                     field=f"files.{split}") from None
                 raise DataError(f"cannot read {path} as {spec.file_format(split)}: "
-                                f"{_first_line(cause)}", field=f"files.{split}") from None
+                                f"{first_line(cause)}", field=f"files.{split}") from None
         return datasets.DatasetDict(out)
     hub = spec.hub
     try:
         loaded = datasets.load_dataset(hub.id, hub.config, revision=hub.revision)
     except Exception as e:
-        raise DataError(f"cannot load hub dataset {hub.id}: {_first_line(e)}", field="hub.id") from None
+        raise DataError(f"cannot load hub dataset {hub.id}: {first_line(e)}", field="hub.id") from None
     mapping = hub.splits or {s: s for s in ("train", "validation", "test") if s in loaded}
     missing = [v for v in mapping.values() if v not in loaded]
     if missing or "train" not in mapping:
@@ -132,7 +132,7 @@ def prepare_once(spec: DatasetSpec) -> PreparedData:
     the content digest of its files, so an edited file is prepared again."""
     import json
 
-    from harness.plan.fingerprint import data_fingerprint
+    from harness.fingerprint import data_fingerprint
 
     try:
         key = json.dumps([spec.model_dump(mode="json"), data_fingerprint(spec)], sort_keys=True)
@@ -273,7 +273,7 @@ def _file_field(spec: DatasetSpec, split: str) -> str:
     return f"files.{split}" if spec.files else "hub.splits"
 
 
-def _first_line(e: BaseException) -> str:
+def first_line(e: BaseException) -> str:
     text = str(e).strip().splitlines()
     return (text[0] if text else type(e).__name__)[:300]
 

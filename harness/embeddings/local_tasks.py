@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from harness.data.load import _BUILDERS, DataError, _first_line, column_values
+from harness.data.load import BUILDERS, DataError, column_values, first_line
 
 _COLUMNS = {  # type -> [(suite field, mteb column)]
     "classification": [("text_column", "text"), ("label_column", "label")],
@@ -27,13 +27,13 @@ def load_local_task(task):
 
     out = {}
     for split, path in task.files.items():
-        builder, kwargs = _BUILDERS[task.file_format(split)]
+        builder, kwargs = BUILDERS[task.file_format(split)]
         try:
             ds = datasets.load_dataset(builder, data_files={split: path}, split=split, **kwargs)
         except FileNotFoundError:
             raise DataError(f"file not found: {path}", field=f"files.{split}") from None
         except Exception as e:  # parse errors come in many classes
-            raise DataError(f"cannot read {path} as {task.file_format(split)}: {_first_line(e)}",
+            raise DataError(f"cannot read {path} as {task.file_format(split)}: {first_line(e)}",
                             field=f"files.{split}") from None
         out[split] = _canonical(task, split, ds)
     return datasets.DatasetDict(out)

@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from harness.plan.fingerprint import model_dir
+from harness.fingerprint import model_dir
 
 
 def model_revision(model_material: dict) -> str:

@@ -26,7 +26,7 @@ def cmd_history(args) -> int:
     print({"md": markdown, "csv": csv_text, "json": json_text}[args.format](report), end="")
     if not args.no_plot:
         from harness.history.trend import trend_png
-        from harness.plan.trials import safe_name
+        from harness.trial import safe_name
 
         path = trend_png(hist, args.plot or Path(args.root) / f"history-{safe_name(hist.metric)}.png")
         print(f"harness: wrote {path}", file=sys.stderr)

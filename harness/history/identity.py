@@ -8,7 +8,7 @@ import sys
 
 from harness import __version__
 from harness.env import RECORD_PACKAGES, git_dirty, git_sha
-from harness.plan.fingerprint import package_versions
+from harness.fingerprint import package_versions
 
 CODE_STAMP_ENV = "HARNESS_CODE_STAMP"  # an extra code-version label (CI build number, tag)
 

@@ -24,9 +24,9 @@ class _Memo:
 
 
 def inspect_suite(path: str | Path) -> dict:
+    from harness.models.load import load_tokenizer
     from harness.quiet import quiet_libraries
     from harness.suite.loader import load_suite
-    from harness.trials.finetune import load_tokenizer
 
     quiet_libraries()
     loaded = load_suite(path)

@@ -4,13 +4,13 @@ each trial record (`TrialRecord.tokenizer_fit`), so reports and model cards show
 from __future__ import annotations
 
 from harness.inspection.tokenizer_fit import tokenizer_fit
-from harness.suite.schema import DatasetSpec
+from harness.specs.dataset import DatasetSpec
 
 
 def trial_tokenizer_fit(trial, ctx) -> dict | None:
     if trial.model is None or not isinstance(trial.dataset, DatasetSpec):
         return None  # baselines have no tokenizer; MTEB tasks are not suite datasets
-    from harness.trials.finetune import load_tokenizer
+    from harness.models.load import load_tokenizer
 
     spec = trial.model
 

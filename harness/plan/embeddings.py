@@ -7,8 +7,8 @@ are new at KEY_VERSION 1, so finetune and majority keys are untouched by them.
 
 from __future__ import annotations
 
-from harness.plan.fingerprint import file_digest, package_versions
-from harness.plan.trials import KEY_VERSION, Trial, safe_name, trial_key
+from harness.fingerprint import file_digest, package_versions
+from harness.trial import KEY_VERSION, Trial, safe_name, trial_key
 
 PROBE_PACKAGES = ("torch", "transformers", "scikit-learn")
 MTEB_PACKAGES = ("torch", "transformers", "mteb", "sentence-transformers", "scikit-learn")

@@ -9,57 +9,15 @@ that train it. Display names, YAML key order, suite paths and the results dir do
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-from dataclasses import dataclass, field
+from harness.fingerprint import data_fingerprint, model_fingerprint, package_versions
+from harness.specs.dataset import DatasetSpec
+from harness.suite.schema import Suite
+from harness.trial import KEY_VERSION, Trial, safe_name, trial_key
 
-from harness.plan.fingerprint import data_fingerprint, model_fingerprint, package_versions
-from harness.suite.schema import DatasetSpec, ModelSpec, Suite
-
-KEY_VERSION = 1
 BASELINE_METHOD = "majority"
 # Fields that do not change a trial's result; everything else in TrainingSpec does.
 _TRAINING_NOT_IN_KEY = {"lr_scheduler_type", "lr_scheduler_kwargs", "logging_steps", "save_model"}
 _DATASET_NOT_IN_KEY = {"name", "files", "hub"}
-
-
-@dataclass(frozen=True)
-class Trial:
-    key: str
-    trial_id: str
-    method: str
-    dataset: DatasetSpec
-    model: ModelSpec | None = None
-    scheduler: str | None = None
-    seed: int | None = None
-    key_material: dict = field(default_factory=dict, compare=False)
-    variant: str | None = None  # probe: pooling and classifier (mteb trials: dataset is the task)
-
-    @property
-    def label(self) -> str:
-        parts = [self.model.display_name if self.model else "-", self.dataset.name, self.method]
-        if self.scheduler:
-            parts.append(self.scheduler)
-        if self.variant:
-            parts.append(self.variant)
-        if self.seed is not None:
-            parts.append(f"seed {self.seed}")
-        return " × ".join(parts)
-
-
-def canonical_json(obj) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def trial_key(material: dict) -> str:
-    return hashlib.sha256(canonical_json(material).encode()).hexdigest()
-
-
-def safe_name(text: str) -> str:
-    """A file-name-safe slug: never a path separator, never '..'."""
-    slug = re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9._-]+", "-", text)).strip(".-") or "x"
-    return slug[:80]
 
 
 def _dataset_material(spec: DatasetSpec, fingerprints: dict) -> dict:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from harness.plan.trials import safe_name
 from harness.reports.context import ReportContext
 from harness.reports.cost import timing_mean
 from harness.reports.leaderboard import ranked_groups
 from harness.reports.stats import t_interval
+from harness.trial import safe_name
 
 PLOT_DIR = "plots"
 MAX_ANNOTATED_LABELS = 20  # confusion matrices with more labels drop the per-cell numbers

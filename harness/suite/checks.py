@@ -14,11 +14,12 @@ from pathlib import Path
 from harness.data.checked import checked_dataset
 from harness.data.load import DataError
 from harness.errors import HarnessError
+from harness.fingerprint import model_dir
 from harness.metrics.registry import BINARY_ONLY
-from harness.plan.fingerprint import model_dir
+from harness.models.files import hub_cached_dir
+from harness.models.load import JA_EXTRA
 from harness.suite.loader import LoadedSuite
 
-JA_EXTRA = "pip install 'harness[ja]' (fugashi + unidic-lite + ipadic)"
 _MECAB_DICTS = {"unidic_lite": "unidic_lite", "ipadic": "ipadic", "unidic": "unidic"}
 
 
@@ -86,7 +87,7 @@ def _check_model(loaded: LoadedSuite, i: int, spec) -> Finding:
     except HarnessError as e:
         raise loaded.error(e.message, ("models", i, "package")) from None
     if local is None:
-        cached = _hub_cached_dir(spec)
+        cached = hub_cached_dir(spec)
         if cached is None:
             return Finding(item, "not checked",
                            f"hub model {spec.id}: not in the local HF cache; config and tokenizer "
@@ -114,15 +115,6 @@ def _check_model(loaded: LoadedSuite, i: int, spec) -> Finding:
         raise loaded.error(f"max_length {spec.max_length} exceeds the model's "
                            f"max_position_embeddings {limit}", ("models", i, "max_length"))
     return Finding(item, "ok", f"{model_type}, tokenizer {tokenizer.get('tokenizer_class', '?')}")
-
-
-def _hub_cached_dir(spec) -> Path | None:
-    try:
-        from huggingface_hub import try_to_load_from_cache
-    except ImportError:
-        return None
-    found = try_to_load_from_cache(spec.id, "config.json", revision=spec.revision)
-    return Path(found).parent if isinstance(found, str) else None
 
 
 def _tokenizer_facts(local: Path) -> dict | None:

@@ -10,9 +10,8 @@
 from __future__ import annotations
 
 from harness.data.load import DataError
-from harness.embeddings.model_files import has_pooler, read_config
 from harness.errors import HarnessError
-from harness.plan.fingerprint import model_dir
+from harness.models.files import has_pooler, local_files, read_config
 
 
 def check_embeddings(loaded, finding) -> tuple[list, list[HarnessError]]:
@@ -26,21 +25,9 @@ def check_embeddings(loaded, finding) -> tuple[list, list[HarnessError]]:
     return findings, errors
 
 
-def _local_dir(spec):
-    try:
-        local = model_dir(spec)
-    except HarnessError:
-        return None  # reported by the model check
-    if local is None:
-        from harness.suite.checks import _hub_cached_dir
-
-        local = _hub_cached_dir(spec)
-    return local if local is not None and local.is_dir() else None
-
-
 def _check_probe(loaded, j, method, findings, errors, finding):
     for spec in loaded.suite.models:
-        local = _local_dir(spec)
+        local = local_files(spec)
         item = f"probe {spec.display_name}"
         if local is None:
             findings.append(finding(item, "not checked", "model files not local: pooler and layer "

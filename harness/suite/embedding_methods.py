@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from harness.embeddings.classifiers import ClassifierSpec, LogisticRegressionSpec
+from harness.specs.field_error import FieldError
 
 POOLINGS = ("cls", "mean", "pooler")
 TASK_TYPES = ("classification", "pair_classification", "sts", "clustering")
@@ -29,12 +30,6 @@ TASK_SCORES = {
     "clustering": ("v_measure",),
 }
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-
-
-def _field_error(field: str, message: str):
-    from harness.suite.schema import FieldError  # lazy: schema.py imports this module
-
-    return FieldError(field, message)
 
 
 def _listify(v):
@@ -73,17 +68,17 @@ class ProbeMethod(_Strict):
     @model_validator(mode="after")
     def _consistent(self):
         if not self.pooling:
-            raise _field_error("pooling", "needs at least one pooling")
+            raise FieldError("pooling", "needs at least one pooling")
         if len(set(self.pooling)) != len(self.pooling):
-            raise _field_error("pooling", "repeats a pooling")
+            raise FieldError("pooling", "repeats a pooling")
         if "pooler" in self.pooling and self.layer != -1:
-            raise _field_error("layer", "pooling 'pooler' reads the last layer: layer must be -1")
+            raise FieldError("layer", "pooling 'pooler' reads the last layer: layer must be -1")
         if not self.classifiers:
-            raise _field_error("classifiers", "needs at least one classifier")
+            raise FieldError("classifiers", "needs at least one classifier")
         labels = [c.label for c in self.classifiers]
         for i, label in enumerate(labels):
             if labels.index(label) != i:
-                raise _field_error(f"classifiers.{i}", f"repeats classifier {label!r}")
+                raise FieldError(f"classifiers.{i}", f"repeats classifier {label!r}")
         return self
 
 
@@ -134,36 +129,36 @@ class MtebTaskSpec(_Strict):
         if not self.local:
             given = sorted(k for k in self.model_fields_set if k != "name")
             if given:
-                raise _field_error(given[0], "applies to local tasks only (set type: and files:)")
+                raise FieldError(given[0], "applies to local tasks only (set type: and files:)")
             return self
         import re
 
         if not re.match(_NAME, self.name):
-            raise _field_error("name", "a local task name is letters, digits, '.', '_', '-'")
+            raise FieldError("name", "a local task name is letters, digits, '.', '_', '-'")
         if not self.files:
-            raise _field_error("files", f"a local {self.type} task needs files")
+            raise FieldError("files", f"a local {self.type} task needs files")
         if not self.eval_splits:
-            raise _field_error("eval_splits", "needs at least one split")
+            raise FieldError("eval_splits", "needs at least one split")
         needed = list(self.eval_splits) + ([self.train_split] if self.type == "classification" else [])
         for split in needed:
             if split not in self.files:
-                raise _field_error("files", f"has no file for split {split!r} (eval_splits/train_split)")
+                raise FieldError("files", f"has no file for split {split!r} (eval_splits/train_split)")
         if self.type in ("sts", "pair_classification") and not self.text_pair_column:
-            raise _field_error("text_pair_column", f"a {self.type} task needs a second text column")
+            raise FieldError("text_pair_column", f"a {self.type} task needs a second text column")
         if self.type not in ("sts", "pair_classification") and self.text_pair_column:
-            raise _field_error("text_pair_column", f"does not apply to {self.type} tasks")
+            raise FieldError("text_pair_column", f"does not apply to {self.type} tasks")
         if self.positive_label is not None and self.type != "pair_classification":
-            raise _field_error("positive_label", "applies to pair_classification tasks only")
+            raise FieldError("positive_label", "applies to pair_classification tasks only")
         if self.main_score is not None and self.main_score not in TASK_SCORES[self.type]:
-            raise _field_error("main_score", f"{self.main_score!r} is not a {self.type} score; "
+            raise FieldError("main_score", f"{self.main_score!r} is not a {self.type} score; "
                                              f"known: {', '.join(TASK_SCORES[self.type])}")
         if self.type == "sts" and self.max_score <= self.min_score:
-            raise _field_error("max_score", "must be above min_score")
+            raise FieldError("max_score", "must be above min_score")
         if self.type != "classification" and (self.samples_per_label or self.n_experiments):
-            raise _field_error("samples_per_label", "applies to classification tasks only")
+            raise FieldError("samples_per_label", "applies to classification tasks only")
         for i, code in enumerate(self.languages):
             if not re.match(r"^[a-z]{2,3}-[A-Z][a-z]{3}$", code):
-                raise _field_error(f"languages.{i}", f"{code!r} is not a language-script code "
+                raise FieldError(f"languages.{i}", f"{code!r} is not a language-script code "
                                                      "like jpn-Jpan")
         return self
 
@@ -187,5 +182,5 @@ class MtebMethod(_Strict):
         names = [t.name for t in self.tasks]
         for i, name in enumerate(names):
             if names.index(name) != i:
-                raise _field_error(f"tasks.{i}.name", f"task {name!r} is listed twice")
+                raise FieldError(f"tasks.{i}.name", f"task {name!r} is listed twice")
         return self

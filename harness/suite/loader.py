@@ -14,16 +14,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from harness.env import repo_root
 from harness.errors import HarnessError, SuiteErrors
-from harness.suite.schema import UNION_TAGS, FieldError, Suite
+from harness.specs.field_error import FieldError
+from harness.suite.schema import UNION_TAGS, Suite
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-
-
-def repo_root() -> Path:
-    """The checkout this package runs from (editable install), else the working directory."""
-    here = Path(__file__).resolve().parents[2]
-    return here if (here / "pyproject.toml").is_file() else Path.cwd()
 
 
 def default_env() -> dict[str, str]:

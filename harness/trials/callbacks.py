@@ -1,5 +1,5 @@
 """Trainer callbacks every fine-tune gets: stop after the current step on Ctrl-C, stop on a
-NaN/inf loss, and the fault injections of harness.trials.faults."""
+NaN/inf loss, and the fault injections of harness.faults."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 
 from transformers import TrainerCallback
 
-from harness.trials.faults import rule_for
+from harness.faults import rule_for
 from harness.trials.outcome import Diverged, Interrupted
 
 

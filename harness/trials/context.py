@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.data.load import PreparedData, prepare_once
+from harness.specs.dataset import DatasetSpec
+from harness.specs.training import TrainingSpec
 from harness.store.store import ResultsStore
-from harness.suite.schema import DatasetSpec, Suite, TrainingSpec
+from harness.suite.schema import Suite
 from harness.trials.interrupt import StopRequest
 
 

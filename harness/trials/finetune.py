@@ -20,30 +20,8 @@ from harness.cpu import keep_freed_memory
 from harness.data.load import LABEL, column_values
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
-from harness.plan.fingerprint import model_dir
-from harness.suite.checks import JA_EXTRA
+from harness.models.load import load_tokenizer, model_source, resolve_precision
 from harness.trials.outcome import Diverged, MethodOutcome
-
-
-def model_source(spec) -> str:
-    local = model_dir(spec)
-    return str(local) if local is not None else spec.id
-
-
-def load_tokenizer(spec, ctx):
-    def make():
-        from transformers import AutoTokenizer
-
-        try:
-            return AutoTokenizer.from_pretrained(model_source(spec), revision=spec.revision,
-                                                 trust_remote_code=spec.trust_remote_code)
-        except ImportError as e:  # a MeCab tokenizer without fugashi or its dictionary
-            if any(name in str(e) for name in ("fugashi", "unidic", "ipadic")):
-                raise ImportError(f"{spec.display_name}'s tokenizer needs fugashi and a MeCab "
-                                  f"dictionary: {JA_EXTRA}") from e
-            raise
-
-    return ctx.cached(("tokenizer", spec.display_name), make)
 
 
 def tokenized_splits(spec, dataset, tokenizer, ctx):
@@ -59,16 +37,6 @@ def tokenized_splits(spec, dataset, tokenizer, ctx):
                                   cache_root(ctx.store.root), label=dataset.name)
     memo[key] = splits
     return splits, hit
-
-
-def resolve_precision(dtype: str) -> str:
-    import torch
-
-    if dtype == "auto":
-        if torch.cuda.is_available():
-            return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
-        return "float32"
-    return {"float32": "float32", "bfloat16": "bf16", "float16": "fp16"}[dtype]
 
 
 def _model_facts(model) -> dict:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import shutil
 import time
 
+from harness.faults import active as active_faults
 from harness.store.claims import Claims
 from harness.store.sweep import sweep
 from harness.trials.context import TrialContext
-from harness.trials.faults import active as active_faults
 from harness.trials.interrupt import stop_on_sigint
 from harness.trials.progress import Progress
 from harness.trials.scheduling import estimates

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import time
 
-from harness.embeddings.model_files import model_facts
 from harness.embeddings.mteb_model import mteb_encoder
 from harness.embeddings.mteb_tasks import build_task
-from harness.plan.fingerprint import model_dir
+from harness.fingerprint import model_dir
+from harness.models.files import model_facts
 from harness.trials.outcome import MethodOutcome
 
 

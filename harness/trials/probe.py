@@ -11,11 +11,11 @@ import numpy as np
 from harness.data.load import LABEL, PAIR, TEXT, column_values
 from harness.embeddings.cache import EmbeddingCache, cache_key
 from harness.embeddings.classifiers import build_classifier
-from harness.embeddings.model_files import model_facts
+from harness.fingerprint import model_dir
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
-from harness.plan.fingerprint import model_dir
-from harness.trials.finetune import load_tokenizer, model_source, resolve_precision
+from harness.models.files import model_facts
+from harness.models.load import load_tokenizer, model_source, resolve_precision
 from harness.trials.outcome import MethodOutcome
 
 _DTYPES = {"bf16": "bfloat16", "fp16": "float16", "float32": None}

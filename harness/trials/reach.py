@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from harness.plan.fingerprint import model_dir
+from harness.fingerprint import model_dir
 from harness.trials.raypool import SHIP_LIMIT
 
 

@@ -27,7 +27,7 @@ DEFAULT_TOKENS = 1e6
 def model_params(spec) -> float:
     """Approximate parameters from config.json: 12·L·H² (encoder) + V·H (embeddings)."""
     from harness.errors import HarnessError
-    from harness.plan.fingerprint import model_dir
+    from harness.fingerprint import model_dir
 
     try:  # an estimate only: validation reports a missing model, not this
         local = model_dir(spec)

@@ -7,6 +7,9 @@ import json
 import struct
 from pathlib import Path
 
+from harness.errors import HarnessError
+from harness.fingerprint import model_dir
+
 
 def read_config(local: Path) -> dict:
     try:
@@ -70,3 +73,25 @@ def model_facts(local: Path | None, config: dict | None = None) -> dict:
             "vocab_size": cfg.get("vocab_size"),
             "max_position_embeddings": cfg.get("max_position_embeddings"),
             "resolved_revision": cfg.get("_commit_hash")}
+
+
+def hub_cached_dir(spec) -> Path | None:
+    """The folder of a hub model's config.json in the local HF cache, if it was downloaded."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return None
+    found = try_to_load_from_cache(spec.id, "config.json", revision=spec.revision)
+    return Path(found).parent if isinstance(found, str) else None
+
+
+def local_files(spec) -> Path | None:
+    """The model's files on this machine (its dir, or its snapshot in the HF cache); None when
+    they are not here or the spec is bad (the model check reports that)."""
+    try:
+        local = model_dir(spec)
+    except HarnessError:
+        return None
+    if local is None:
+        local = hub_cached_dir(spec)
+    return local if local is not None and local.is_dir() else None

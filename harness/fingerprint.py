@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.suite.schema import DatasetSpec, ModelSpec
+from harness.specs.dataset import DatasetSpec
+from harness.specs.model import ModelSpec
 
 KEY_PACKAGES = ("torch", "transformers", "datasets", "accelerate", "scikit-learn")
 _CHUNK = 1 << 20

@@ -1,0 +1,62 @@
+"""A trial and its key: what every layer from the plan up passes around.
+
+A trial's key is sha256 over the canonical JSON of its key material: everything that changes its
+result (each method says what: harness.methods.<name>.plan). Display names, YAML key order,
+suite paths and the results dir never enter it. KEY_VERSION is part of every key's material:
+bump it when what enters a key changes, so old results are not reused for a different config.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from harness.specs.model import ModelSpec
+
+KEY_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One unit of work: a method on a model (or none) and a dataset (or an MTEB task) with a
+    seed (or none). Picklable: parallel executors send it to workers."""
+
+    key: str
+    trial_id: str  # file-name-safe slug + the key's first 12 hex digits
+    method: str  # the registry name (harness.methods.registry)
+    dataset: BaseModel  # a DatasetSpec; an MTEB task spec for mteb trials
+    model: ModelSpec | None = None
+    scheduler: str | None = None
+    seed: int | None = None
+    key_material: dict = field(default_factory=dict, compare=False)
+    variant: str | None = None  # e.g. probe: pooling and classifier
+    method_spec: BaseModel | None = field(default=None, compare=False)  # the suite's entry
+
+    @property
+    def label(self) -> str:
+        parts = [self.model.display_name if self.model else "-", self.dataset.name, self.method]
+        if self.scheduler:
+            parts.append(self.scheduler)
+        if self.variant:
+            parts.append(self.variant)
+        if self.seed is not None:
+            parts.append(f"seed {self.seed}")
+        return " × ".join(parts)
+
+
+def canonical_json(obj) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def trial_key(material: dict) -> str:
+    return hashlib.sha256(canonical_json(material).encode()).hexdigest()
+
+
+def safe_name(text: str) -> str:
+    """A file-name-safe slug: never a path separator, never '..'."""
+    slug = re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9._-]+", "-", text)).strip(".-") or "x"
+    return slug[:80]
