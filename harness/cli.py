@@ -125,6 +125,7 @@ def _fail(error: HarnessError) -> int:
 
 
 def cmd_validate(paths: list[str], executor: str = "local", address: str | None = None) -> int:
+    from harness.methods.registry import is_baseline
     from harness.plan.trials import build_plan
     from harness.quiet import quiet_libraries
     from harness.suite.checks import check_suite
@@ -145,7 +146,7 @@ def cmd_validate(paths: list[str], executor: str = "local", address: str | None 
         print(f"{path}: valid")
         for f in findings:
             print(f"  {f.status:<11} {f.item}: {f.detail}")
-        baselines = sum(1 for t in trials if t.method == "majority")
+        baselines = sum(1 for t in trials if is_baseline(t.method))
         print(f"  plan        {len(trials)} trials ({len(trials) - baselines} to train, "
               f"{baselines} majority baselines)")
         if executor == "ray":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from harness.methods.registry import is_baseline
 from harness.store.files import atomic_write_text
 
 CARD = "README.md"
@@ -40,7 +41,7 @@ def refresh_model_cards(record, store) -> list[Path]:
     others = [r for r in store.records() if r.trial_id != record.trial_id]
     siblings = sorted((r for r in [record, *others] if r.status == "ok" and _group(r) == _group(record)),
                       key=lambda r: (r.seed is None, r.seed))
-    baseline = next((r for r in others if r.method == "majority" and r.status == "ok"
+    baseline = next((r for r in others if is_baseline(r.method) and r.status == "ok"
                      and r.dataset_name == record.dataset_name), None)
     suite = store.read_resolved_suite() or {}
     written = []

@@ -111,7 +111,7 @@ def test_second_run_recomputes_nothing(probe_run):
 def test_embeddings_keep_row_order_and_ignore_padding(tiny_bert):
     from transformers import AutoTokenizer
 
-    from harness.embeddings.extract import embed, load_encoder
+    from harness.methods.probe.extract import embed, load_encoder
 
     model = load_encoder(str(tiny_bert))
     tok = AutoTokenizer.from_pretrained(str(tiny_bert))
@@ -152,7 +152,7 @@ def test_pooler_without_weights_is_a_validate_error(write_suite, no_pooler_bert,
 
 
 def test_pooler_without_weights_fails_at_run_time_too(no_pooler_bert):
-    from harness.embeddings.extract import load_encoder
+    from harness.methods.probe.extract import load_encoder
 
     with pytest.raises(ValueError, match="no trained pooler"):
         load_encoder(str(no_pooler_bert), need_pooler=True)

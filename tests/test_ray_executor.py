@@ -17,9 +17,9 @@ import torch
 from conftest import assert_one_worker_retried, tiny_suite
 
 from harness.cli import main
+from harness.methods.context import StopRequest
 from harness.store.store import ResultsStore
 from harness.trials.dispatch import Item, dispatch
-from harness.trials.interrupt import StopRequest
 from harness.trials.scheduling import ideal_makespan
 
 ray = pytest.importorskip("ray", reason="the [ray] extra is not installed")

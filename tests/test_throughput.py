@@ -137,7 +137,7 @@ def test_sorted_prediction_restores_row_order(tiny_bert):
     import datasets
     from transformers import AutoTokenizer, DataCollatorWithPadding
 
-    from harness.trials.eval_order import predict_rows
+    from harness.methods.finetune.eval_order import predict_rows
 
     rng = np.random.default_rng(0)
     lengths = rng.integers(2, 30, size=37)
@@ -158,7 +158,7 @@ def test_sorted_prediction_restores_row_order(tiny_bert):
 def test_shuffled_length_batches():
     import torch
 
-    from harness.trials.length_sampler import ShuffledLengthBatches
+    from harness.methods.finetune.length_sampler import ShuffledLengthBatches
 
     lengths = list(np.random.default_rng(1).integers(1, 100, size=1003))
     sampler = ShuffledLengthBatches(lengths, 10, generator=torch.Generator().manual_seed(0))
@@ -174,7 +174,12 @@ def test_shuffled_length_batches():
 
 
 def test_steady_state_leaves_out_warmup_and_evaluation():
-    from harness.trials.throughput import BatchCounts, StepClock, steady_state, step_batches
+    from harness.methods.finetune.throughput import (
+        BatchCounts,
+        StepClock,
+        steady_state,
+        step_batches,
+    )
 
     assert step_batches(5, batches_per_epoch=5, accumulation=2) == [2, 2, 1, 2, 2]
     clock = StepClock(cuda=False)
@@ -195,7 +200,7 @@ def test_steady_state_leaves_out_warmup_and_evaluation():
 def test_peak_table_and_mfu(tiny_bert):
     from transformers import AutoModelForSequenceClassification
 
-    from harness.trials.peak_flops import matmul_params, mfu, peak_flops
+    from harness.methods.finetune.peak_flops import matmul_params, mfu, peak_flops
 
     assert peak_flops("NVIDIA H100 80GB HBM3", "bf16") == 989e12
     assert peak_flops("NVIDIA H100 PCIe", "bf16") == 756e12
@@ -218,7 +223,7 @@ def test_tokenizer_digest_ignores_location_and_japanese_cache(tmp_path, tiny_jap
     import datasets
     from transformers import AutoTokenizer
 
-    from harness.trials import tokenize_cache
+    from harness.methods.finetune import tokenize_cache
 
     copy = tmp_path / "copy"
     shutil.copytree(tiny_japanese_bert, copy)
@@ -258,7 +263,7 @@ def test_torch_compile_switch_compiles_few_shapes(tmp_path, tiny_bert, english_d
     graphs = torch._dynamo.utils.counters["stats"]["unique_graphs"]
     import datasets
 
-    from harness.trials.tokenize_cache import cache_root
+    from harness.methods.finetune.tokenize_cache import cache_root
 
     entry = next(cache_root(tmp_path / "results").iterdir())
     lengths = set(datasets.load_from_disk(str(entry))["train"]["length"])

@@ -81,7 +81,11 @@ def test_a_change_in_the_preparing_code_is_a_miss(monkeypatch, tmp_path, english
     monkeypatch.setenv("HARNESS_CACHE", str(tmp_path))
     key = checked.memo_key("dataset", spec, dict(spec.files))
     assert key == checked.memo_key("dataset", spec, dict(spec.files))
-    monkeypatch.setattr(checked, "_PREPARING_CODE", ("data/load.py",))
-    assert checked.memo_key("dataset", spec, dict(spec.files)) != key
+    code = tuple(tmp_path / source.name for source in checked.PREPARING_CODE)  # data/*.py copied
+    for source, copy in zip(checked.PREPARING_CODE, code):
+        copy.write_bytes(source.read_bytes())
+    assert checked.memo_key("dataset", spec, dict(spec.files), code) == key  # content, not place
+    code[0].write_text(code[0].read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert checked.memo_key("dataset", spec, dict(spec.files), code) != key
     missing = {"train": str(tmp_path / "nope.csv")}
     assert checked.memo_key("dataset", spec, missing) is None  # the real check names the file

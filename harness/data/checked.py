@@ -5,8 +5,8 @@ splits): `import datasets` alone takes 0.9 s here, so a validate of an unchanged
 miss the 1 s target. A dataset that passed the check leaves a small JSON summary (labels and rows
 per split) under `<HARNESS_CACHE or ~/.cache/harness>/checked/`, keyed by everything the answer
 depends on: the dataset's spec, the sha256 of each of its files' contents, and the source of the
-harness code that prepares it (`harness/data/*.py`, `harness/embeddings/local_tasks.py`) with the
-harness version. Local MTEB task files are remembered the same way. Any change to one of
+harness code that prepares it (`harness/data/*.py`, for local MTEB tasks also their loader) with
+the harness version. Local MTEB task files are remembered the same way. Any change to one of
 them is a miss, and a miss (or a failed check, which is never remembered) prepares for real.
 `harness run` does not rely on it: its trials prepare the data they train on.
 """
@@ -29,21 +29,20 @@ def memo_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "harness" / "checked"
 
 
-_PREPARING_CODE = ("data/*.py", "embeddings/local_tasks.py")  # relative to the harness package
+PREPARING_CODE = tuple(sorted((Path(__file__).resolve().parent).glob("*.py")))  # data/*.py
 
 
-def _code_digest() -> str:
+def _code_digest(code: tuple[Path, ...]) -> str:
     from harness import __version__
 
-    package = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(__version__.encode())
-    for pattern in _PREPARING_CODE:
-        for source in sorted(package.glob(pattern)):
-            h.update(source.name.encode() + b"\0" + source.read_bytes())
+    for source in code:
+        h.update(source.name.encode() + b"\0" + source.read_bytes())
     return h.hexdigest()
 
 
-def memo_key(kind: str, spec, files: dict[str, str]) -> str | None:
+def memo_key(kind: str, spec, files: dict[str, str],
+             code: tuple[Path, ...] = PREPARING_CODE) -> str | None:
     """None where a file cannot be read (the real check says why)."""
     from harness.fingerprint import file_digest
 
@@ -51,15 +50,17 @@ def memo_key(kind: str, spec, files: dict[str, str]) -> str | None:
         digests = {split: file_digest(path) for split, path in files.items()}
     except OSError:
         return None
-    material = [kind, spec.model_dump(mode="json"), digests, _code_digest()]
+    material = [kind, spec.model_dump(mode="json"), digests, _code_digest(code)]
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 
-def remembered(kind: str, spec, files: dict[str, str], check) -> tuple[dict, bool]:
+def remembered(kind: str, spec, files: dict[str, str], check,
+               code: tuple[Path, ...] = PREPARING_CODE) -> tuple[dict, bool]:
     """(summary, remembered): `check()`'s JSON-ready summary of the data described by `spec`
     and its `files`, from the memo when the same spec, file contents and code passed before.
-    Whatever `check()` raises (a DataError for bad data) passes through and is not remembered."""
-    key = memo_key(kind, spec, files)
+    Whatever `check()` raises (a DataError for bad data) passes through and is not remembered.
+    `code`: the source files whose change must invalidate the memo."""
+    key = memo_key(kind, spec, files, code)
     path = memo_dir() / f"{key}.json" if key else None
     if path is not None:
         try:
@@ -83,16 +84,6 @@ def checked_dataset(spec: DatasetSpec) -> tuple[dict, bool]:
                 "rows": {split: facts["rows"] for split, facts in data.facts.items()}}
 
     return remembered("dataset", spec, dict(spec.files), check)
-
-
-def checked_local_task(task) -> tuple[dict, bool]:
-    """({'rows': {split: n}}, remembered) of a local MTEB task's files (raises DataError)."""
-    def check():
-        from harness.embeddings.local_tasks import load_local_task
-
-        return {"rows": {split: len(ds) for split, ds in load_local_task(task).items()}}
-
-    return remembered("mteb-local-task", task, dict(task.files), check)
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from harness.reports.context import ReportContext, load_context
 from harness.reports.cost import cost_table
-from harness.reports.embeddings import embeddings_table
 from harness.reports.leaderboard import leaderboard_table
+from harness.reports.method_tables import method_tables
 from harness.reports.schedulers import scheduler_table
 from harness.reports.significance import significance, significance_table, top2_notes
 from harness.reports.table import Table
@@ -48,18 +48,21 @@ def _significance(ctx, opts, state):
     return significance_table(ctx, state["significance"])
 
 
-def _embeddings(ctx, opts, state):
-    return embeddings_table(ctx.embedding_records)
+def _methods(ctx, opts, state):
+    return method_tables(ctx)
 
 
-TABLES = [_leaderboard, _schedulers, _cost, _significance, _embeddings]
+TABLES = [_leaderboard, _schedulers, _cost, _significance, _methods]  # each: a Table, a list or None
 
 
 def build_report(results_dir: str | Path, opts: Options | None = None) -> Report:
     opts = opts or Options()
     ctx: ReportContext = load_context(Path(results_dir))
     state = {"significance": significance(ctx, opts.n_boot, opts.pairs)}
-    tables = [t for make in TABLES if (t := make(ctx, opts, state)) is not None]
+    tables = []
+    for make in TABLES:
+        made = make(ctx, opts, state)
+        tables += made if isinstance(made, list) else [made] if made is not None else []
     plots = []
     if opts.plots:
         from harness.reports.plots import write_plots

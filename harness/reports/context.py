@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from harness.errors import HarnessError
-from harness.reports.embeddings import classification_records
+from harness.methods.registry import METHODS, is_baseline
 from harness.store.record import TrialRecord
 from harness.store.store import ResultsStore
 
@@ -28,7 +28,7 @@ class Group:
 
     @property
     def baseline(self) -> bool:
-        return self.method == "majority"
+        return is_baseline(self.method)
 
     @property
     def label(self) -> str:
@@ -51,7 +51,7 @@ class ReportContext:
     suite_name: str
     suite: dict | None  # the resolved suite, when the results dir has it
     footer: list[str]
-    embedding_records: list[TrialRecord] = field(default_factory=list)  # mteb trials (own table)
+    all_records: list[TrialRecord] = field(default_factory=list)  # every method's, for its tables
 
     def groups(self) -> list[Group]:
         out: dict[tuple, Group] = {}
@@ -98,8 +98,20 @@ def load_context(root: Path) -> ReportContext:
         metrics = list(dict.fromkeys(m for r in records for m in r.metrics.get("test", {})))
         name = records[0].suite_name
     footer = _footer(records, name)
-    mteb = [r for r in records if r.method == "mteb"]
-    return ReportContext(store, classification_records(records), metrics, main, name, suite, footer, mteb)
+    return ReportContext(store, classification_records(records), metrics, main, name, suite, footer,
+                         records)
+
+
+def classification_records(records: list[TrialRecord]) -> list[TrialRecord]:
+    """The leaderboard's records, each under its method's row label (a probe's pooling and
+    classifier, say); methods whose records are no leaderboard rows (mteb) are left out."""
+    out = []
+    for r in records:
+        label = METHODS[r.method].row_label(r) if r.method in METHODS else r.method
+        if label is None:
+            continue
+        out.append(r if label == r.method else r.model_copy(update={"method": label}))
+    return out
 
 
 def _footer(records, suite_name: str) -> list[str]:

@@ -8,26 +8,20 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from harness.data.checked import checked_dataset
 from harness.data.load import DataError
 from harness.errors import HarnessError
 from harness.fingerprint import model_dir
+from harness.methods.base import Finding
+from harness.methods.registry import METHODS
 from harness.metrics.registry import BINARY_ONLY
 from harness.models.files import hub_cached_dir
 from harness.models.load import JA_EXTRA
 from harness.suite.loader import LoadedSuite
 
 _MECAB_DICTS = {"unidic_lite": "unidic_lite", "ipadic": "ipadic", "unidic": "unidic"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    item: str
-    status: str  # ok | not checked | warning
-    detail: str
 
 
 def check_suite(loaded: LoadedSuite) -> tuple[list[Finding], list[HarnessError]]:
@@ -61,11 +55,10 @@ def check_suite(loaded: LoadedSuite) -> tuple[list[Finding], list[HarnessError]]
             if binary:
                 findings.append(Finding(item, "warning", f"{', '.join(binary)} apply to binary tasks: "
                                                          f"null for {len(names)} labels"))
-    from harness.suite.embedding_checks import check_embeddings
-
-    more_findings, more_errors = check_embeddings(loaded, Finding)
-    findings += more_findings
-    errors += more_errors
+    for j, spec in enumerate(suite.methods):  # each method checks its own entry
+        more_findings, more_errors = METHODS[spec.type].check(spec, j, loaded)
+        findings += more_findings
+        errors += more_errors
     for i, metric in enumerate(suite.metrics):
         if metric.evaluate and not Path(metric.evaluate).exists():
             errors.append(loaded.error(f"evaluate module not found: {metric.evaluate}",

@@ -187,14 +187,25 @@ def _resolve_paths(data: dict, base: Path) -> dict:
     for dataset in _as_list(data.get("datasets")):
         if isinstance(dataset, dict) and isinstance(dataset.get("files"), dict):
             dataset["files"] = {k: absolute(v) for k, v in dataset["files"].items()}
-    for method in _as_list(data.get("methods")):  # local mteb tasks' files
-        for task in (method.get("tasks") if isinstance(method, dict) else None) or []:
-            if isinstance(task, dict) and isinstance(task.get("files"), dict):
-                task["files"] = {k: absolute(v) for k, v in task["files"].items()}
+    for method in _as_list(data.get("methods")):  # a method's data files (local MTEB tasks)
+        _absolute_files(method, absolute)
     for metric in _as_list(data.get("metrics")):
         if isinstance(metric, dict) and "evaluate" in metric:
             metric["evaluate"] = absolute(metric["evaluate"])
     return data
+
+
+def _absolute_files(node: Any, absolute) -> None:
+    """Every `files:` mapping inside a method entry names files relative to the suite file."""
+    if isinstance(node, list):
+        for item in node:
+            _absolute_files(item, absolute)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "files" and isinstance(value, dict):
+                node[key] = {k: absolute(v) for k, v in value.items()}
+            else:
+                _absolute_files(value, absolute)
 
 
 def _to_error(err: dict, shown: str, lines: LineIndex) -> HarnessError:

@@ -12,30 +12,26 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 
-from harness.embeddings.classifiers import CLASSIFIERS
+from harness.methods.registry import METHODS, listed
 from harness.specs.base import NAME, SEED_MAX, Strict
 from harness.specs.dataset import DatasetSpec
 from harness.specs.field_error import FieldError
 from harness.specs.metric import MetricRef
 from harness.specs.model import ModelSpec, Resources
 from harness.specs.training import TrainingSpec
-from harness.suite.embedding_methods import MtebMethod, ProbeMethod
 from harness.suite.gate import GateSpec
 
 SUITE_SCHEMA_VERSION = 1
 
 
-class FinetuneMethod(Strict):
-    """Full fine-tuning with AutoModelForSequenceClassification + Trainer (settings: `training`)."""
-
-    type: Literal["finetune"] = "finetune"
-
-
-# `probe` (frozen features + classifier) and `mteb` live in harness/suite/embedding_methods.py.
-MethodSpec = Annotated[Union[FinetuneMethod, ProbeMethod, MtebMethod], Field(discriminator="type")]
-METHOD_TYPES = frozenset({"finetune", "probe", "mteb"})
+# Each method's suite entry, discriminated on `type` (harness.methods.registry, in its order).
+MethodSpec = Annotated[Union[tuple(m.spec for m in listed())], Field(discriminator="type")]
 # Tags of discriminated unions, which pydantic puts into an error's loc: error paths drop them.
-UNION_TAGS = METHOD_TYPES | frozenset(CLASSIFIERS)
+UNION_TAGS = frozenset(m.name for m in listed()).union(*(m.union_tags for m in listed()))
+
+
+def _default_methods() -> list:
+    return [m.spec() for m in listed() if m.default]
 
 
 class Suite(Strict):
@@ -47,7 +43,7 @@ class Suite(Strict):
     models: list[ModelSpec] = Field(min_length=1)
     datasets: list[DatasetSpec] = Field(
         default_factory=list, description="At least one, unless every method is mteb.")
-    methods: list[MethodSpec] = Field(default_factory=lambda: [FinetuneMethod()], min_length=1)
+    methods: list[MethodSpec] = Field(default_factory=_default_methods, min_length=1)
     training: TrainingSpec = Field(default_factory=TrainingSpec)
     metrics: list[MetricRef] = Field(
         default_factory=lambda: [MetricRef(name=n) for n in ("accuracy", "f1_macro", "mcc")],
@@ -81,9 +77,10 @@ class Suite(Strict):
                 raise FieldError(kind, f"duplicate name {', '.join(dupes)} (set a distinct name)")
         if len(set(self.seeds)) != len(self.seeds):
             raise FieldError("seeds", "duplicate seed")
-        if not self.datasets and any(m.type != "mteb" for m in self.methods):
+        if not self.datasets and any(METHODS[m.type].needs_datasets for m in self.methods):
+            without = ", ".join(m.name for m in listed() if not m.needs_datasets)
             raise FieldError("datasets", "needs at least one dataset (only a suite whose methods "
-                                         "are all mteb may leave it out)")
+                                         f"are all {without} may leave it out)")
         metric_names = [m.name for m in self.metrics]
         if self.main_metric is not None and self.main_metric not in metric_names:
             raise FieldError("main_metric", f"{self.main_metric!r} is not one of metrics")

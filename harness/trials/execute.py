@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 
 from harness.env import environment
 from harness.inspection.trial_fit import trial_tokenizer_fit
+from harness.methods.base import Diverged, Interrupted, MethodOutcome
+from harness.specs.dataset import DatasetSpec
 from harness.store.record import EmbeddingFacts, ErrorInfo, ModelFacts, Timing, TrialRecord
-from harness.trials.outcome import Diverged, Interrupted, MethodOutcome
 from harness.trials.retry import run_with_oom_retries
 
 
@@ -41,7 +42,7 @@ def execute(trial, ctx) -> TrialRecord:
         error = ErrorInfo(type=type(e).__name__, message=(str(e).strip().splitlines() or [""])[0][:500],
                           traceback="\n".join(lines[-15:]))
     artifacts = {}
-    data = ctx.data.get(trial.dataset.name) if trial.method != "mteb" else None  # mteb: a task
+    data = ctx.data.get(trial.dataset.name) if isinstance(trial.dataset, DatasetSpec) else None
     if outcome is not None and outcome.test_label_ids is not None:
         artifacts["predictions"] = ctx.store.write_predictions(
             trial.trial_id, label_ids=outcome.test_label_ids.astype("int32"),

@@ -7,13 +7,8 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
 
-
-@dataclass
-class StopRequest:
-    requested: bool = False
-    reason: str = "Ctrl-C (SIGINT)"
+from harness.methods.context import StopRequest
 
 
 @contextmanager

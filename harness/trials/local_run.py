@@ -14,9 +14,10 @@ import shutil
 import time
 
 from harness.faults import active as active_faults
+from harness.methods.context import TrialContext
+from harness.methods.registry import METHODS
 from harness.store.claims import Claims
 from harness.store.sweep import sweep
-from harness.trials.context import TrialContext
 from harness.trials.interrupt import stop_on_sigint
 from harness.trials.progress import Progress
 from harness.trials.scheduling import estimates
@@ -28,9 +29,7 @@ def _summary(record) -> str:
     if record.status != "ok":
         return f"{record.status}: {record.error.type}: {record.error.message}" if record.error \
             else record.status
-    test = record.metrics.get("test", {})
-    if record.embedding is not None and record.method == "mteb":  # its eval split's main score
-        test = {"main_score": record.metrics.get(record.embedding.eval_split, {}).get("main_score")}
+    test = METHODS[record.method].headline(record)
     shown = ", ".join(f"{k} {v:.4f}" for k, v in test.items() if v is not None)
     retried = f"; after out of memory: batch {record.attempts[-1]['batch_size']} × accumulation " \
               f"{record.attempts[-1]['gradient_accumulation_steps']}" if record.attempts else ""

@@ -18,12 +18,13 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 
+from harness.methods.context import StopRequest
 from harness.store.claims import Claims
 from harness.store.files import atomic_write_bytes
 from harness.store.record import ErrorInfo, Timing, TrialRecord
 from harness.store.sweep import sweep
 from harness.trials.dispatch import Item, dispatch
-from harness.trials.interrupt import StopRequest, stop_on_sigint
+from harness.trials.interrupt import stop_on_sigint
 from harness.trials.local_run import POLL_S, _model_cards, _summary, already_settled
 from harness.trials.progress import Progress
 from harness.trials.scheduling import estimates, longest_first

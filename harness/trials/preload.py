@@ -9,6 +9,6 @@ import torch  # noqa: F401
 import transformers  # noqa: F401
 from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments  # noqa: F401
 
+import harness.methods.finetune.run  # noqa: F401
 import harness.trials.execute  # noqa: F401
-import harness.trials.finetune  # noqa: F401
 import harness.trials.worker  # noqa: F401

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 
-from harness.trials.registry import method_runner
+from harness.methods.registry import METHODS
 
 
 class OutOfMemoryGaveUp(RuntimeError):
@@ -35,7 +35,7 @@ def _free_memory() -> None:
 def run_with_oom_retries(trial, ctx, attempts: list[dict]):
     import torch
 
-    run = method_runner(trial.method)
+    run = METHODS[trial.method].run
     base = ctx.suite.training
     batch, accum, eval_batch = base.batch_size, base.gradient_accumulation_steps, base.eval_batch_size
     while True:

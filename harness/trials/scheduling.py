@@ -20,6 +20,8 @@ import statistics
 from collections import defaultdict
 from pathlib import Path
 
+from harness.methods.registry import METHODS
+
 DEFAULT_PARAMS = 110e6  # a BERT-base, when a hub model's config is not on this machine
 DEFAULT_TOKENS = 1e6
 
@@ -61,7 +63,7 @@ def raw_estimate(trial, suite) -> float:
     epochs = training.epochs if training.max_steps is None else \
         training.max_steps * training.batch_size * training.gradient_accumulation_steps \
         / max(1.0, data_tokens(trial.dataset) / 32)
-    passes = epochs if trial.method == "finetune" else 1.0 / 3  # embeddings: one forward pass
+    passes = METHODS[trial.method].training_passes(epochs)
     return model_params(trial.model) * data_tokens(trial.dataset) * passes
 
 

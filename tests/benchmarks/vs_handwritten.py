@@ -96,8 +96,8 @@ def _notebook_flow(dynamic, grouped, sorted_eval) -> tuple[float, float]:
         set_seed,
     )
 
-    from harness.trials.eval_order import predict_rows
-    from harness.trials.length_sampler import LengthGroupedTrainer
+    from harness.methods.finetune.eval_order import predict_rows
+    from harness.methods.finetune.length_sampler import LengthGroupedTrainer
 
     t0 = time.perf_counter()
     splits = load_splits()

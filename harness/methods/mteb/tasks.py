@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import hashlib
 
-from harness.embeddings.local_tasks import load_local_task
-from harness.suite.embedding_methods import MTEB_TYPES
+from harness.methods.mteb.local_tasks import load_local_task
+from harness.methods.mteb.spec import MTEB_TYPES
 
 
 def _abstract(task_type: str):

@@ -9,14 +9,14 @@ import time
 import numpy as np
 
 from harness.data.load import LABEL, PAIR, TEXT, column_values
-from harness.embeddings.cache import EmbeddingCache, cache_key
-from harness.embeddings.classifiers import build_classifier
 from harness.fingerprint import model_dir
+from harness.methods.base import MethodOutcome
+from harness.methods.probe.cache import EmbeddingCache, cache_key
+from harness.methods.probe.classifiers import build_classifier
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
 from harness.models.files import model_facts
 from harness.models.load import load_tokenizer, model_source, resolve_precision
-from harness.trials.outcome import MethodOutcome
 
 _DTYPES = {"bf16": "bfloat16", "fp16": "float16", "float32": None}
 
@@ -34,7 +34,7 @@ def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, 
     cached = cache.load(key, len(ds))
     if cached is not None:
         return cached, True, time.perf_counter() - t0
-    from harness.embeddings.extract import embed, load_encoder
+    from harness.methods.probe.extract import embed, load_encoder
 
     encoder = ctx.cached(("encoder", spec.display_name, precision, opts["pooling"] == "pooler"),
                          lambda: load_encoder(model_source(spec), revision=spec.revision,
@@ -44,14 +44,9 @@ def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, 
     tokenizer = load_tokenizer(spec, ctx)
     pairs = column_values(ds, PAIR) if PAIR in ds.column_names else None
     array = embed(encoder, tokenizer, column_values(ds, TEXT), pairs, pooling=opts["pooling"],
-                  layer=opts["layer"], max_length=spec.max_length, batch_size=_batch_size(ctx))
+                  layer=opts["layer"], max_length=spec.max_length, batch_size=trial.method_spec.batch_size)
     cache.save(key, array)
     return array, False, time.perf_counter() - t0
-
-
-def _batch_size(ctx) -> int:
-    probe = next(m for m in ctx.suite.methods if m.type == "probe")
-    return probe.batch_size
 
 
 def run(trial, ctx) -> MethodOutcome:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from harness.embeddings.pooling import POOLERS
+from harness.methods.probe.pooling import POOLERS
 
 
 def device_name() -> str:

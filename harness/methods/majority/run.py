@@ -12,9 +12,9 @@ from collections import Counter
 import numpy as np
 
 from harness.data.load import LABEL, column_values
+from harness.methods.base import MethodOutcome
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
-from harness.trials.outcome import MethodOutcome
 
 
 def run(trial, ctx) -> MethodOutcome:

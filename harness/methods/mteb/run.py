@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import time
 
-from harness.embeddings.mteb_model import mteb_encoder
-from harness.embeddings.mteb_tasks import build_task
 from harness.fingerprint import model_dir
+from harness.methods.base import MethodOutcome
+from harness.methods.mteb.encoder import mteb_encoder
+from harness.methods.mteb.tasks import build_task
 from harness.models.files import model_facts
-from harness.trials.outcome import MethodOutcome
 
 
 def run(trial, ctx) -> MethodOutcome:
@@ -19,7 +19,7 @@ def run(trial, ctx) -> MethodOutcome:
 
     import mteb
 
-    from harness.embeddings.extract import device_name
+    from harness.methods.probe.extract import device_name
 
     if not ctx.verbose:  # mteb 2.26 calls sentence-transformers 6 APIs it deprecated
         warnings.filterwarnings("ignore", category=FutureWarning, module=r"mteb\.")
@@ -27,7 +27,7 @@ def run(trial, ctx) -> MethodOutcome:
 
     spec, task_spec = trial.model, trial.dataset
     material = trial.key_material
-    method = next(m for m in ctx.suite.methods if m.type == "mteb")
+    method = trial.method_spec
     task = build_task(task_spec, material["task"].get("fingerprint"))
     device = device_name()
     encoder, pooling = ctx.cached(("mteb-encoder", spec.display_name, method.pooling),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from harness.trials.tokenize_cache import LENGTH
+from harness.methods.finetune.tokenize_cache import LENGTH
 
 LATENCY_ROWS = 32  # single-row forwards timed for the batch-1 latency (after one warm-up)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from transformers import TrainerCallback
 
-from harness.trials.tokenize_cache import LENGTH
+from harness.methods.finetune.tokenize_cache import LENGTH
 
 
 def warmup_steps(n_steps: int) -> int:

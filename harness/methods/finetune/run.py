@@ -18,16 +18,16 @@ import numpy as np
 
 from harness.cpu import keep_freed_memory
 from harness.data.load import LABEL, column_values
+from harness.methods.base import Diverged, MethodOutcome
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
 from harness.models.load import load_tokenizer, model_source, resolve_precision
-from harness.trials.outcome import Diverged, MethodOutcome
 
 
 def tokenized_splits(spec, dataset, tokenizer, ctx):
     """(splits, reused): each split tokenized once per (tokenizer, data, max_length), no padding,
-    from the on-disk cache (harness.trials.tokenize_cache) when an earlier trial or run made it."""
-    from harness.trials.tokenize_cache import cache_root, tokenize_splits
+    from the on-disk cache (harness.methods.finetune.tokenize_cache) when an earlier trial or run made it."""
+    from harness.methods.finetune.tokenize_cache import cache_root, tokenize_splits
 
     memo = ctx.cached("tokenized-splits", dict)
     key = (spec.display_name, dataset.name, spec.max_length)
@@ -66,10 +66,16 @@ def run(trial, ctx) -> MethodOutcome:
         set_seed,
     )
 
-    from harness.trials import eval_order, peak_flops, speedups
-    from harness.trials.length_sampler import LengthGroupedTrainer
-    from harness.trials.throughput import CountingCollator, MemoryPeak, StepClock, steady_state
-    from harness.trials.tokenize_cache import LENGTH
+    from harness.methods.finetune import eval_order, peak_flops, speedups
+    from harness.methods.finetune.callbacks import trainer_callbacks
+    from harness.methods.finetune.length_sampler import LengthGroupedTrainer
+    from harness.methods.finetune.throughput import (
+        CountingCollator,
+        MemoryPeak,
+        StepClock,
+        steady_state,
+    )
+    from harness.methods.finetune.tokenize_cache import LENGTH
 
     spec, training, suite = trial.model, ctx.training, ctx.suite
     data = ctx.prepared(trial.dataset)
@@ -126,7 +132,7 @@ def run(trial, ctx) -> MethodOutcome:
         length_column_name=LENGTH,
         remove_unused_columns=False, torch_compile=training.torch_compile,
     )
-    callbacks = ctx.trainer_callbacks(trial) + [clock]  # Ctrl-C, NaN/inf, fault injection; timing
+    callbacks = trainer_callbacks(trial, ctx.stop) + [clock]  # Ctrl-C, NaN/inf, fault injection; timing
     if training.early_stopping_patience and evaluating:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=training.early_stopping_patience))
     # Validation rows lose `length`: the collator counts only training batches (those with it).

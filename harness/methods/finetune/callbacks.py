@@ -8,7 +8,7 @@ import math
 from transformers import TrainerCallback
 
 from harness.faults import rule_for
-from harness.trials.outcome import Diverged, Interrupted
+from harness.methods.base import Diverged, Interrupted
 
 
 class StopOnRequest(TrainerCallback):

@@ -60,7 +60,7 @@ def matmul_params(model) -> int:
 
 
 def mfu_timing(model, timing: dict, test, dtype: str | None, cuda: bool) -> dict:
-    """MFU of training and of the test pass on GPU (harness.trials.peak_flops); None on CPU."""
+    """MFU of training and of the test pass on GPU (harness.methods.finetune.peak_flops); None on CPU."""
     if not cuda:
         return {"mfu_train": None, "mfu_inference": None}
     from harness.env import device_facts

@@ -1,17 +1,16 @@
-"""Suite schema of the embedding methods: `probe` (frozen features + classifier) and `mteb`
-(MTEB tasks by name, or local tasks declared here). Joined into `MethodSpec` in schema.py."""
+"""The suite entry of `mteb`: MTEB tasks by name (data from the hub) or local tasks declared
+here (type + files), evaluated on each model."""
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from harness.embeddings.classifiers import ClassifierSpec, LogisticRegressionSpec
+from harness.specs.base import NAME, Strict
 from harness.specs.field_error import FieldError
 
-POOLINGS = ("cls", "mean", "pooler")
 TASK_TYPES = ("classification", "pair_classification", "sts", "clustering")
 # mteb's TaskMetadata.type and default main score per local task type.
 MTEB_TYPES = {"classification": "Classification", "pair_classification": "PairClassification",
@@ -29,60 +28,9 @@ TASK_SCORES = {
                  for m in ("pearson", "spearman")),
     "clustering": ("v_measure",),
 }
-_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
-def _listify(v):
-    return [v] if isinstance(v, (str, dict)) else v
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ProbeMethod(_Strict):
-    """Frozen encoder features + a light classifier: one trial per pooling × classifier × seed."""
-
-    type: Literal["probe"] = "probe"
-    pooling: list[Literal["cls", "mean", "pooler"]] = Field(
-        default_factory=lambda: ["mean"],
-        description="cls = last_hidden_state[:, 0]; mean = mask-aware mean over tokens; "
-                    "pooler = pooler_output (models with trained pooler weights only).")
-    layer: int = Field(-1, description="hidden_states index: -1 = last layer, 0 = embedding output.")
-    classifiers: list[ClassifierSpec] = Field(
-        default_factory=lambda: [LogisticRegressionSpec()],
-        description="logistic_regression, linear_svm, knn (name or {name: ..., settings}).")
-    batch_size: int = Field(64, ge=1, description="Encoding batch size (not in the trial key).")
-
-    @field_validator("pooling", mode="before")
-    @classmethod
-    def _pooling_list(cls, v):
-        return _listify(v)
-
-    @field_validator("classifiers", mode="before")
-    @classmethod
-    def _classifier_shorthand(cls, v):
-        return [{"name": c} if isinstance(c, str) else c for c in _listify(v)] \
-            if isinstance(v, (list, str, dict)) else v
-
-    @model_validator(mode="after")
-    def _consistent(self):
-        if not self.pooling:
-            raise FieldError("pooling", "needs at least one pooling")
-        if len(set(self.pooling)) != len(self.pooling):
-            raise FieldError("pooling", "repeats a pooling")
-        if "pooler" in self.pooling and self.layer != -1:
-            raise FieldError("layer", "pooling 'pooler' reads the last layer: layer must be -1")
-        if not self.classifiers:
-            raise FieldError("classifiers", "needs at least one classifier")
-        labels = [c.label for c in self.classifiers]
-        for i, label in enumerate(labels):
-            if labels.index(label) != i:
-                raise FieldError(f"classifiers.{i}", f"repeats classifier {label!r}")
-        return self
-
-
-class MtebTaskSpec(_Strict):
+class MtebTaskSpec(Strict):
     """An MTEB task: by registry name (`name` only, data from the hub), or local (`type` + `files`)."""
 
     name: str = Field(description="MTEB task name (e.g. JSTS), or your local task's name.")
@@ -133,7 +81,7 @@ class MtebTaskSpec(_Strict):
             return self
         import re
 
-        if not re.match(_NAME, self.name):
+        if not re.match(NAME, self.name):
             raise FieldError("name", "a local task name is letters, digits, '.', '_', '-'")
         if not self.files:
             raise FieldError("files", f"a local {self.type} task needs files")
@@ -163,7 +111,7 @@ class MtebTaskSpec(_Strict):
         return self
 
 
-class MtebMethod(_Strict):
+class MtebMethod(Strict):
     """MTEB evaluation of each model on each task (mteb.evaluate, the model as a SentenceTransformer)."""
 
     type: Literal["mteb"] = "mteb"

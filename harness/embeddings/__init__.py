@@ -1,1 +1,0 @@
-"""Embeddings: frozen-encoder features (pooling, on-disk cache), light classifiers, MTEB tasks."""

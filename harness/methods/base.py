@@ -1,0 +1,166 @@
+"""The contract between a method and the layers above it (suite, plan, execution, reports).
+
+A method is one folder under harness/methods/ and one line in harness/methods/registry.py. The
+folder's `__init__.py` defines `METHOD`, an instance of a `Method` subclass that says
+
+- `spec`: its suite entry (pydantic, discriminated on `type`), joined into `Suite.methods`
+  (None for a baseline that suites do not list: it runs for every dataset);
+- how it expands into trials and what enters their keys: `dataset_trials`,
+  `model_dataset_trials` and `model_trials`, asked in plan order by harness.plan;
+- `check`: validate-time checks that need files or packages (harness.suite.checks);
+- `run(trial, ctx) -> MethodOutcome`: one trial; harness.execution makes the record;
+- `row_label`, `headline`, `report_tables`: how its records show in reports and progress lines.
+
+A method imports only what lies below it (harness.specs, data, models, metrics, fingerprint,
+trial, store); its `run` imports torch and the like inside, so `validate` and `report` stay light.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Protocol
+
+import numpy as np
+from pydantic import BaseModel
+
+from harness.errors import HarnessError
+from harness.fingerprint import data_fingerprint, model_fingerprint
+from harness.methods.context import SuiteSettings, TrialContext
+from harness.specs.dataset import DatasetSpec
+from harness.specs.model import ModelSpec
+from harness.store.record import TrialRecord
+from harness.trial import Trial
+
+
+class Diverged(RuntimeError):
+    """The loss became NaN or inf: recorded as status `diverged`, never as a score."""
+
+    def __init__(self, message: str, log_history: list | None = None):
+        super().__init__(message)
+        self.log_history = log_history or []  # the Trainer's log up to the divergence
+
+
+class Interrupted(RuntimeError):
+    """Ctrl-C stopped the trial after a training step: recorded as status `interrupted`."""
+
+
+@dataclass
+class MethodOutcome:
+    """What a method's `run` returns; harness.execution.execute turns it into a TrialRecord."""
+
+    metrics: dict[str, dict[str, float | None]]
+    test_label_ids: np.ndarray | None  # None: no per-example predictions (mteb)
+    test_predictions: np.ndarray | None
+    test_probabilities: np.ndarray | None = None
+    timing: dict[str, float | None] = field(default_factory=dict)
+    log_history: list[dict] = field(default_factory=list)
+    model_facts: dict | None = None
+    precision: str | None = None
+    model_dir: str | None = None  # relative to the results dir, when saved
+    artifacts: dict[str, str] = field(default_factory=dict)  # more paths relative to the results dir
+    cache_hits: dict[str, bool] = field(default_factory=dict)
+    embedding: dict | None = None  # EmbeddingFacts fields (probe, mteb)
+    allocator: str | None = None  # Environment.cpu_allocator (fine-tune)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of `harness validate`'s report about an item it checked."""
+
+    item: str
+    status: str  # ok | not checked | warning
+    detail: str
+
+
+@dataclass
+class MethodTable:
+    """A method's own report table, format-free: harness.reports renders it like its tables
+    (a str cell as text, an int as a count, a float as a number, None as — )."""
+
+    key: str  # json key and file name
+    title: str
+    columns: list[str]
+    rows: list[dict[str, str | int | float | None]]
+    notes: list[str] = field(default_factory=list)
+
+
+class SuiteFile(Protocol):
+    """A suite as read from its file (harness.suite.loader.LoadedSuite): errors name the line."""
+
+    @property
+    def suite(self) -> SuiteSettings: ...
+
+    def error(self, message: str, loc: tuple = ()) -> HarnessError: ...
+
+
+_DATASET_NOT_IN_KEY = {"name", "files", "hub"}  # the fingerprint stands for the data itself
+_MODEL_NOT_IN_KEY = {"name", "id", "path", "package", "revision", "save_model", "resources"}
+
+
+@dataclass
+class PlanInputs:
+    """What expansion reads besides a method's own spec: the suite, and each dataset's and
+    model's key material (its content fingerprint and the settings that change a result)."""
+
+    suite: SuiteSettings
+    fingerprints: dict = field(default_factory=dict)  # computed once per plan
+
+    def dataset_material(self, spec: DatasetSpec) -> dict:
+        fp = self.fingerprints.setdefault(("data", spec.name), data_fingerprint(spec))
+        return {"fingerprint": fp, **spec.model_dump(mode="json", exclude=_DATASET_NOT_IN_KEY)}
+
+    def model_material(self, spec: ModelSpec) -> dict:
+        fp = self.fingerprints.setdefault(("model", spec.display_name), model_fingerprint(spec))
+        return {"fingerprint": fp, **spec.model_dump(mode="json", exclude=_MODEL_NOT_IN_KEY)}
+
+
+class Method(Protocol):
+    """What a method tells the rest of harness. Subclass it and override what applies: the
+    defaults plan no trial, check nothing and show records under the method's name."""
+
+    name: ClassVar[str]  # the suite's `type:` and TrialRecord.method
+    spec: ClassVar[type[BaseModel] | None] = None  # None: not listed in suites (a baseline)
+    baseline: ClassVar[bool] = False  # planned once per dataset for every suite; sorted last
+    default: ClassVar[bool] = False  # what a suite without `methods:` runs
+    needs_datasets: ClassVar[bool] = True  # False: a suite of only this method may omit datasets
+    union_tags: ClassVar[frozenset[str]] = frozenset()  # discriminator tags nested in its spec
+
+    def dataset_trials(self, spec: BaseModel | None, dataset: DatasetSpec,
+                       plan: PlanInputs) -> list[Trial]:
+        """Trials that need no model (baselines, classic features), per dataset."""
+        return []
+
+    def model_dataset_trials(self, spec: BaseModel, model: ModelSpec, dataset: DatasetSpec,
+                             plan: PlanInputs) -> list[Trial]:
+        """Trials per model × dataset (after every model-free trial, model by model)."""
+        return []
+
+    def model_trials(self, spec: BaseModel, model: ModelSpec, plan: PlanInputs) -> list[Trial]:
+        """Trials per model that bring their own data (MTEB tasks), after its dataset trials."""
+        return []
+
+    def check(self, spec: BaseModel, index: int,
+              suite_file: SuiteFile) -> tuple[list[Finding], list[HarnessError]]:
+        """Validate-time checks of `methods[index]` against files and packages (no training)."""
+        return [], []
+
+    def run(self, trial: Trial, ctx: TrialContext) -> MethodOutcome:
+        """Run one trial. Raise Diverged / Interrupted for those outcomes; anything else fails
+        the trial (the others still run)."""
+        raise NotImplementedError
+
+    def training_passes(self, epochs: float) -> float:
+        """Work of a trial in passes over the training data, for scheduling estimates."""
+        return 1.0 / 3  # one forward pass: about a third of a training step's work
+
+    def row_label(self, record: TrialRecord) -> str | None:
+        """The method column of the classification leaderboard; None: not a leaderboard row."""
+        return record.method
+
+    def headline(self, record: TrialRecord) -> dict[str, float | None]:
+        """The scores an ok trial's progress line shows."""
+        return dict(record.metrics.get("test", {}))
+
+    def report_tables(self, records: list[TrialRecord]) -> list[MethodTable]:
+        """Tables of its own, after the shared ones, from this method's records of the plan."""
+        return []

@@ -1,0 +1,83 @@
+"""What a method's `run` gets besides its trial: the suite's settings, the results store and
+per-run caches of prepared data, tokenizers and tokenized splits (so schedulers and seeds reuse
+them), and the stop request Ctrl-C sets (harness.execution.interrupt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+from harness.data.load import PreparedData, prepare_once
+from harness.specs.dataset import DatasetSpec
+from harness.specs.metric import MetricRef
+from harness.specs.model import ModelSpec
+from harness.specs.training import TrainingSpec
+from harness.store.store import ResultsStore
+
+
+class SuiteSettings(Protocol):
+    """The parts of a suite (harness.suite.schema.Suite) that methods read."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def models(self) -> list[ModelSpec]: ...
+
+    @property
+    def datasets(self) -> list[DatasetSpec]: ...
+
+    @property
+    def training(self) -> TrainingSpec: ...
+
+    @property
+    def metrics(self) -> list[MetricRef]: ...
+
+    @property
+    def seeds(self) -> list[int]: ...
+
+    @property
+    def main(self) -> str: ...
+
+
+@dataclass
+class StopRequest:
+    """Set by the first Ctrl-C: the trial in flight stops after its current step."""
+
+    requested: bool = False
+    reason: str = "Ctrl-C (SIGINT)"
+
+
+@dataclass
+class TrialContext:
+    suite: SuiteSettings
+    store: ResultsStore
+    run_id: str
+    verbose: bool = False
+    data: dict[str, PreparedData] = field(default_factory=dict)
+    memo: dict = field(default_factory=dict)
+    stop: StopRequest = field(default_factory=StopRequest)
+    training_override: dict | None = None  # set by the OOM retry loop (harness.execution.retry)
+
+    @property
+    def training(self) -> TrainingSpec:
+        """The suite's training settings, with this attempt's batch override (OOM retries)."""
+        base = self.suite.training
+        return base.model_copy(update=self.training_override) if self.training_override else base
+
+    def prepared(self, spec: DatasetSpec) -> PreparedData:
+        """The dataset's splits, prepared once per run."""
+        if spec.name not in self.data:
+            self.data[spec.name] = prepare_once(spec)
+        return self.data[spec.name]
+
+    def cached(self, key: Any, make: Callable[[], Any]) -> Any:
+        """Memoise anything expensive for the rest of the run (tokenizers, tokenized splits)."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
+
+    @property
+    def scratch(self) -> Path:
+        return self.store.root / ".scratch"

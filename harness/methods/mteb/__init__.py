@@ -1,0 +1,46 @@
+"""mteb: MTEB tasks (by name from mteb's registry, or local from the suite's files) evaluated on
+each model with `mteb.evaluate`, one trial per model × task.
+
+spec.py (suite entry, local task types) · plan.py (trials, keys) · checks.py (task names, local
+files) · run.py · tasks.py (mteb task objects) · local_tasks.py (files -> mteb columns) ·
+encoder.py (the model as a SentenceTransformer with its own ModelMeta) · report.py (its table).
+"""
+
+from __future__ import annotations
+
+from harness.methods.base import Method, MethodOutcome
+from harness.methods.mteb.checks import check_mteb
+from harness.methods.mteb.plan import mteb_trials
+from harness.methods.mteb.report import embeddings_table
+from harness.methods.mteb.spec import MtebMethod
+
+
+class Mteb(Method):
+    name = "mteb"
+    spec = MtebMethod
+    needs_datasets = False
+
+    def model_trials(self, spec, model, plan):
+        return mteb_trials(spec, model, plan)
+
+    def check(self, spec, index, suite_file):
+        return check_mteb(spec, index, suite_file)
+
+    def run(self, trial, ctx) -> MethodOutcome:
+        from harness.methods.mteb.run import run  # mteb, torch: trial time only
+
+        return run(trial, ctx)
+
+    def row_label(self, record) -> None:
+        return None  # its tasks are not the suite's datasets: own table (report_tables)
+
+    def headline(self, record) -> dict[str, float | None]:
+        split = record.embedding.eval_split if record.embedding else "test"
+        return {"main_score": record.metrics.get(split, {}).get("main_score")}
+
+    def report_tables(self, records):
+        table = embeddings_table(records)
+        return [table] if table is not None else []
+
+
+METHOD = Mteb()

@@ -1,0 +1,41 @@
+"""probe: the encoder stays frozen; pooled hidden states of each split are the features of a
+light scikit-learn classifier, one trial per pooling × classifier × seed.
+
+spec.py (suite entry) · plan.py (trials, keys) · checks.py (pooler weights, layer) · run.py ·
+extract.py (batched features in row order) · pooling.py · classifiers.py · cache.py (features
+on disk).
+"""
+
+from __future__ import annotations
+
+from harness.methods.base import Method, MethodOutcome
+from harness.methods.probe.checks import check_probe
+from harness.methods.probe.classifiers import CLASSIFIERS
+from harness.methods.probe.plan import probe_trials
+from harness.methods.probe.spec import ProbeMethod
+
+
+class Probe(Method):
+    name = "probe"
+    spec = ProbeMethod
+    union_tags = frozenset(CLASSIFIERS)
+
+    def model_dataset_trials(self, spec, model, dataset, plan):
+        return probe_trials(spec, model, dataset, plan)
+
+    def check(self, spec, index, suite_file):
+        return check_probe(spec, index, suite_file)
+
+    def run(self, trial, ctx) -> MethodOutcome:
+        from harness.methods.probe.run import run  # torch: trial time only
+
+        return run(trial, ctx)
+
+    def row_label(self, record) -> str:
+        """Each pooling × classifier is a leaderboard row of its own beside the fine-tunes."""
+        if record.embedding is None:
+            return record.method
+        return f"{record.method} ({record.embedding.pooling}, {record.embedding.classifier})"
+
+
+METHOD = Probe()
