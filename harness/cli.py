@@ -150,7 +150,7 @@ def cmd_validate(paths: list[str], executor: str = "local", address: str | None 
         print(f"  plan        {len(trials)} trials ({len(trials) - baselines} to train, "
               f"{baselines} majority baselines)")
         if executor == "ray":
-            from harness.trials.reach import check_reachable
+            from harness.execution.ray.reach import check_reachable
 
             notes, errors = check_reachable(loaded, address)
             for note in notes:
@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
 
             choose_omp_wait_policy()  # before torch loads (harness.cpu says why)
 
-            from harness.trials.executor_options import executor_options
+            from harness.execution.options import executor_options
 
             return run_suite(args.suite, args.results_dir, args.executor, args.verbose,
                              **executor_options(args))

@@ -10,12 +10,12 @@ from pathlib import Path
 import yaml
 
 from harness.errors import SuiteErrors
+from harness.execution.executors import EXECUTORS
 from harness.history.identity import device_identity, resolved_revisions, reused_ids, run_identity
 from harness.plan.trials import build_plan
 from harness.store.store import ResultsStore
 from harness.suite.checks import check_suite
 from harness.suite.loader import LoadedSuite, load_suite
-from harness.trials.executors import EXECUTORS
 
 
 def validated(path: str | Path) -> LoadedSuite:

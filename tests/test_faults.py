@@ -9,9 +9,9 @@ import pytest
 from conftest import tiny_suite
 
 from harness.cli import main
+from harness.execution.retry import smaller_batch
 from harness.faults import rule_for
 from harness.store.store import ResultsStore
-from harness.trials.retry import smaller_batch
 
 SCHEDULERS = ("linear", "cosine", "constant", "polynomial", "constant_with_warmup")
 

@@ -17,10 +17,10 @@ import torch
 from conftest import assert_one_worker_retried, tiny_suite
 
 from harness.cli import main
+from harness.execution.backend import Item, dispatch
+from harness.execution.scheduling import ideal_makespan
 from harness.methods.context import StopRequest
 from harness.store.store import ResultsStore
-from harness.trials.dispatch import Item, dispatch
-from harness.trials.scheduling import ideal_makespan
 
 ray = pytest.importorskip("ray", reason="the [ray] extra is not installed")
 
@@ -144,7 +144,7 @@ def test_simulated_cluster_makespan_and_gpu_limit(local_ray):
     """32 one-GPU stand-in trials of known, mixed durations on a node declaring 8 GPUs.
     Longest-first gives 9.0 s against the ideal 8.75 s; shortest-first would give 11 s and a
     shuffled order 12 s, both beyond the 15 % margin."""
-    from harness.trials.raypool import RayBackend, concurrent_bound
+    from harness.execution.ray.backend import RayBackend, concurrent_bound
 
     def stand_in(job):  # nested: Ray's cloudpickle ships it by value to workers
         start = time.time()
@@ -155,7 +155,7 @@ def test_simulated_cluster_makespan_and_gpu_limit(local_ray):
     durations = [6.0, 6, 5, 5, 4, 4, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2] + [1.0] * 16
     items = [Item(f"t{i}", SimpleNamespace(seconds=d), cost=d, resources=one_gpu)
              for i, d in enumerate(durations)]
-    items.sort(key=lambda i: -i.cost)  # what harness.trials.scheduling.longest_first does
+    items.sort(key=lambda i: -i.cost)  # what harness.execution.scheduling.longest_first does
     backend = RayBackend(SimpleNamespace(), fn=stand_in, echo=lambda *a: None)
     backend.slots = concurrent_bound([one_gpu], backend.totals)
     assert backend.slots == 8
@@ -188,8 +188,8 @@ def test_validate_executor_ray_names_an_unreachable_file(local_ray, write_suite,
     the suite file, line and field."""
     import shutil
 
+    from harness.execution.ray import reach
     from harness.suite.loader import load_suite
-    from harness.trials import reach
 
     data = tmp_path / "data"
     shutil.copytree(english_data, data)

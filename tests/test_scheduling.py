@@ -7,10 +7,10 @@ from types import SimpleNamespace
 import pytest
 from conftest import tiny_suite
 
+from harness.execution.progress import Progress
+from harness.execution.scheduling import estimates, ideal_makespan, longest_first, simulate
 from harness.plan.trials import build_plan
 from harness.suite.loader import load_suite
-from harness.trials.progress import Progress
-from harness.trials.scheduling import estimates, ideal_makespan, longest_first, simulate
 
 
 def _record(trial, seconds, status="ok"):
@@ -45,7 +45,7 @@ def test_simulate_longest_first_against_ideal():
 
 def test_progress_line_and_eta(monkeypatch):
     now = [100.0]
-    monkeypatch.setattr("harness.trials.progress.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("harness.execution.progress.time.monotonic", lambda: now[0])
     lines = []
     p = Progress(4, {"a": 10.0, "b": 10.0, "c": 20.0, "d": 1.0}, slots=2, echo=lines.append)
     p.skip("d")

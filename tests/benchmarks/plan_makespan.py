@@ -4,12 +4,12 @@
     python tests/benchmarks/plan_makespan.py --peak-tflops 989 --mfu 0.3 --fixed-s 20
 
 1. Calibrate: for every ok fine-tune record in RESULTS_DIR (a pilot run), seconds of training
-   per work unit (params × training tokens × epochs, harness.trials.scheduling) and the fixed
+   per work unit (params × training tokens × epochs, harness.execution.scheduling) and the fixed
    part of a trial (total wall − train runtime: model load, evaluation, record). The median of
    each is used.
 2. The grid (docs/scaling.md): 10 encoders (22M-560M parameters) × 10 datasets (2k-100k training
    rows of ~40 tokens) × 5 schedulers × 3 seeds, 3 epochs = 1,500 fine-tunes.
-3. Simulate list scheduling on `--slots` workers (harness.trials.scheduling.simulate) in three
+3. Simulate list scheduling on `--slots` workers (harness.execution.scheduling.simulate) in three
    orders: longest first (what every executor does), plan order, shortest first; against the
    ideal max(Σ / slots, longest).
 
@@ -40,10 +40,10 @@ TOKENS_PER_ROW, EPOCHS, SCHEDULERS, SEEDS = 40, 3, 5, 3
 
 def calibrate(results: Path) -> tuple[float, float, int]:
     """(seconds per work unit of training, fixed seconds per trial, records used)."""
+    from harness.execution.scheduling import raw_estimate
     from harness.plan.trials import build_plan
     from harness.store.store import ResultsStore
     from harness.suite.schema import Suite
-    from harness.trials.scheduling import raw_estimate
 
     store = ResultsStore(results)
     suite = Suite.model_validate({k: v for k, v in store.read_resolved_suite().items()})
@@ -72,7 +72,7 @@ def grid_costs(rate: float, fixed: float) -> list[float]:
 
 
 def main() -> None:
-    from harness.trials.scheduling import ideal_makespan, simulate
+    from harness.execution.scheduling import ideal_makespan, simulate
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=Path, help="results dir of a pilot run")

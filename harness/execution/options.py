@@ -7,7 +7,7 @@ from harness.errors import HarnessError
 
 def default_jobs() -> int:
     """One worker per visible GPU when there are GPUs, else 1 (sequential, in-process)."""
-    from harness.trials.procpool import visible_gpus
+    from harness.execution.processes import visible_gpus
 
     return max(1, len(visible_gpus()))
 

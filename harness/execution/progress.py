@@ -1,7 +1,7 @@
 """One progress view of the whole grid, whatever the executor: done / running / failed /
 remaining and an ETA, as one line after every event.
 
-ETA: the estimated seconds of the trials not finished (harness.trials.scheduling, refined by
+ETA: the estimated seconds of the trials not finished (harness.execution.scheduling, refined by
 what finished in this run: each estimate is scaled by measured ÷ estimated of the finished
 ones), spread over the slots: Σ remaining / slots, never less than the longest one left.
 """

@@ -7,23 +7,29 @@ import traceback
 from datetime import datetime, timezone
 
 from harness.env import environment
+from harness.execution.retry import run_with_oom_retries
 from harness.inspection.trial_fit import trial_tokenizer_fit
 from harness.methods.base import Diverged, Interrupted, MethodOutcome
+from harness.methods.context import TrialContext
 from harness.specs.dataset import DatasetSpec
 from harness.store.record import EmbeddingFacts, ErrorInfo, ModelFacts, Timing, TrialRecord
-from harness.trials.retry import run_with_oom_retries
+from harness.trial import Trial
 
 
 def now() -> str:
+    """UTC now, to the second, as records store it."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def execute(trial, ctx) -> TrialRecord:
+def execute(trial: Trial, ctx: TrialContext) -> TrialRecord:
+    """Run one trial through its method (with OOM retries) and make its record: ok, failed,
+    diverged or interrupted, never an exception (Ctrl-C's second press aside). Test predictions
+    are written to the store here; the record is the caller's to write."""
     started, t0 = now(), time.perf_counter()
     outcome: MethodOutcome | None = None
     error = None
     status = "ok"
-    attempts: list[dict] = []  # OOM retries (harness.trials.retry)
+    attempts: list[dict] = []  # OOM retries (harness.execution.retry)
     history: list[dict] = []  # a diverged trial's log up to the NaN
     fit = None
     try:

@@ -87,12 +87,12 @@ def run_trial_job(job: TrialJob) -> dict:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # harness.cpu says why
     import torch
 
+    from harness.execution.execute import execute
+    from harness.execution.interrupt import stop_on_sigint
     from harness.methods.context import TrialContext
     from harness.quiet import quiet_libraries
     from harness.store.files import HOST
     from harness.store.store import ResultsStore
-    from harness.trials.execute import execute
-    from harness.trials.interrupt import stop_on_sigint
 
     if job.threads:
         torch.set_num_threads(job.threads)

@@ -13,36 +13,26 @@ from __future__ import annotations
 import shutil
 import time
 
+from harness.execution.execute import execute
+from harness.execution.interrupt import stop_on_sigint
+from harness.execution.progress import Progress
+from harness.execution.scheduling import estimates
+from harness.execution.settle import POLL_S, already_settled, model_cards, summary
 from harness.faults import active as active_faults
 from harness.methods.context import TrialContext
-from harness.methods.registry import METHODS
 from harness.store.claims import Claims
+from harness.store.store import ResultsStore
 from harness.store.sweep import sweep
-from harness.trials.interrupt import stop_on_sigint
-from harness.trials.progress import Progress
-from harness.trials.scheduling import estimates
-
-POLL_S = 1.0
+from harness.suite.schema import Suite
+from harness.trial import Trial
 
 
-def _summary(record) -> str:
-    if record.status != "ok":
-        return f"{record.status}: {record.error.type}: {record.error.message}" if record.error \
-            else record.status
-    test = METHODS[record.method].headline(record)
-    shown = ", ".join(f"{k} {v:.4f}" for k, v in test.items() if v is not None)
-    retried = f"; after out of memory: batch {record.attempts[-1]['batch_size']} × accumulation " \
-              f"{record.attempts[-1]['gradient_accumulation_steps']}" if record.attempts else ""
-    return f"ok ({shown}; {record.timing.total_wall_s:.1f} s{retried})"
-
-
-def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> dict[str, str]:
-    from harness.trials.execute import execute
-
-    for line in sweep(store.root):
-        echo(f"harness: {line}")
-    for name, value in active_faults().items():
-        echo(f"harness: warning: fault injection {name}={value} is set")
+def run_trials(trials: list[Trial], suite: Suite, store: ResultsStore, run_id: str, *,
+               verbose: bool = False, echo=print) -> dict[str, str]:
+    """Run the plan's trials one at a time in this process, in plan order; returns trial_id ->
+    outcome (ok, failed, diverged, interrupted, skipped, elsewhere, not started). Each record is
+    written the moment its trial ends."""
+    announce(store, echo)
     ctx = TrialContext(suite=suite, store=store, run_id=run_id, verbose=verbose)
     claims = Claims(store.root, run_id)
     outcomes: dict[str, str] = {}
@@ -89,11 +79,11 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
                     progress.start(trial.trial_id)
                     record = execute(trial, ctx)
                     store.write_record(record)
-                    _model_cards(record, store, echo)
+                    model_cards(record, store, echo)
                 finally:
                     claims.release(trial.trial_id)
                 outcomes[trial.trial_id] = record.status
-                echo(f"{prefix}: {_summary(record)} [{time.perf_counter() - t0:.1f} s]")
+                echo(f"{prefix}: {summary(record)} [{time.perf_counter() - t0:.1f} s]")
                 progress.finish(trial.trial_id, record.status == "ok", record.timing.total_wall_s,
                                 interrupted=record.status == "interrupted")
                 progress.show()
@@ -110,48 +100,9 @@ def run_trials(trials, suite, store, run_id, *, verbose=False, echo=print) -> di
     return outcomes
 
 
-def _model_cards(record, store, echo) -> None:
-    """A saved model gets its card after the record is safe; a card failure only warns."""
-    if "model" not in record.artifacts:
-        return
-    from harness.modelcard import refresh_model_cards
-
-    try:
-        refresh_model_cards(record, store)
-    except Exception as e:  # the trial's result is already stored; say what went wrong
-        echo(f"warning: model card of {record.trial_id} not written: {type(e).__name__}: {e}")
-
-
-def already_settled(store, trial, suite, seen: dict, progress, echo, prefix: str) -> str | None:
-    """The outcome of a trial that needs no run here, echoed and counted: another run finished
-    it since we saw it claimed ('elsewhere', or that run's failed/diverged status), or an earlier
-    run stored it ('skipped'; missing test metrics are added from its stored predictions).
-    None when it is still to run. Shared by the sequential and parallel drivers."""
-    from harness.trials.backfill import backfill_test_metrics
-
-    theirs = result_of_other_run(store, trial, seen)
-    if theirs is not None:
-        echo(f"{prefix}: done by another run: {_summary(theirs)}")
-        progress.finish(trial.trial_id, theirs.status == "ok")
-        return "elsewhere" if theirs.status == "ok" else theirs.status
-    done = store.finished(trial.trial_id, trial.key)
-    if done is None:
-        return None
-    progress.skip(trial.trial_id)
-    added = backfill_test_metrics(done, trial, suite, store)
-    echo(f"{prefix}: done earlier, skipped"
-         + (f"; added {', '.join(added)} from stored test predictions" if added else ""))
-    return "skipped"
-
-
-def result_of_other_run(store, trial, seen: dict):
-    """The record another run wrote for a trial since we saw it holding the claim (`seen`:
-    trial_id -> when), if any; shared with the parallel driver."""
-    path = store.record_path(trial.trial_id)
-    if trial.trial_id not in seen or not path.is_file():
-        return None
-    record = store.read_record(trial.trial_id)
-    fresh = path.stat().st_mtime >= seen[trial.trial_id] - 1
-    if record and record.key == trial.key and fresh and record.status in ("ok", "failed", "diverged"):
-        return record
-    return None
+def announce(store: ResultsStore, echo) -> None:
+    """Say what the sweep of killed runs cleaned up and which fault injections are set."""
+    for line in sweep(store.root):
+        echo(f"harness: {line}")
+    for name, value in active_faults().items():
+        echo(f"harness: warning: fault injection {name}={value} is set")

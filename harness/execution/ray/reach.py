@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 
+from harness.execution.ray.backend import SHIP_LIMIT
 from harness.fingerprint import model_dir
-from harness.trials.raypool import SHIP_LIMIT
 
 
 def _inputs(loaded):
@@ -24,14 +24,27 @@ def _inputs(loaded):
         for split, path in (d.files or {}).items():
             size = os.path.getsize(path) if os.path.isfile(path) else None
             yield ("datasets", i, "files", split), path, "data", size
-    for i, method in enumerate(suite.methods):  # local mteb tasks
-        for j, task in enumerate(getattr(method, "tasks", None) or []):
-            for split, path in (task.files or {}).items():
-                size = os.path.getsize(path) if os.path.isfile(path) else None
-                yield ("methods", i, "tasks", j, "files", split), path, "data", size
+    for i, method in enumerate(suite.methods):  # a method's own data files (local MTEB tasks)
+        for loc, path in _files_in(method.model_dump(mode="json"), ("methods", i)):
+            size = os.path.getsize(path) if os.path.isfile(path) else None
+            yield loc, path, "data", size
     for i, m in enumerate(suite.models):
         if m.path or m.package:
             yield ("models", i, "path" if m.path else "package"), str(model_dir(m)), "model", None
+
+
+def _files_in(node, loc: tuple):
+    """(loc, path) of every `files:` mapping's entries inside a method entry."""
+    if isinstance(node, list):
+        for j, item in enumerate(node):
+            yield from _files_in(item, (*loc, j))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "files" and isinstance(value, dict):
+                yield from (((*loc, key, split), path) for split, path in value.items()
+                            if isinstance(path, str))
+            else:
+                yield from _files_in(value, (*loc, key))
 
 
 def _exists_on_nodes(paths: list[str], address: str) -> dict[str, list[str]]:

@@ -1,7 +1,7 @@
 """`local --jobs N`: each trial in its own process, N at a time, on this machine.
 
 A fresh process per trial (multiprocessing, forked from a fork server that imported torch,
-transformers and datasets once: harness.trials.preload) means a crash, an OOM kill or a leaked
+transformers and datasets once: harness.execution.preload) means a crash, an OOM kill or a leaked
 CUDA context ends that process only; the driver sees the process exit without a result and the
 dispatcher retries the trial. concurrent.futures' ProcessPoolExecutor is not used: one dead
 worker breaks the whole pool there, failing every trial in flight with it.
@@ -17,7 +17,7 @@ import os
 import signal
 from multiprocessing.connection import wait as wait_ready
 
-from harness.trials.dispatch import WorkerDied
+from harness.execution.backend import WorkerDied
 
 
 def visible_gpus() -> list[str]:
@@ -54,7 +54,7 @@ class ProcessBackend:
     name = "local"
 
     def __init__(self, jobs: int, fn=None, gpus: list[str] | None = None):
-        from harness.trials.worker import run_trial_job
+        from harness.execution.worker import run_trial_job
 
         self.fn = fn or run_trial_job
         self.gpus = visible_gpus() if gpus is None else gpus
@@ -63,7 +63,7 @@ class ProcessBackend:
         # Fork server, not spawn: a spawned process re-imports torch and transformers for every
         # trial (measured: ~15 s per tiny trial on 2 busy cores, against ~1.5 s in process).
         self.ctx = mp.get_context("forkserver")
-        self.ctx.set_forkserver_preload(["harness.trials.preload"])
+        self.ctx.set_forkserver_preload(["harness.execution.preload"])
         self.free = list(range(jobs))
         self.live: dict = {}  # job id -> (job, process, parent conn, slot)
 

@@ -4,7 +4,7 @@ Every executor keeps the same rules: a trial whose key already has an ok record 
 metric the suite gained since is computed from its stored test predictions); each
 finished trial's record is written at once (atomically), so a crash loses at most the trial in
 flight; one failing trial never stops the others; a trial is claimed before it runs, so two runs
-on one results dir never run it twice (harness.trials.local_run, harness.store.claims).
+on one results dir never run it twice (harness.execution.sequential, harness.store.claims).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from harness.quiet import quiet_libraries
 def run_local(trials, suite, store, run_id, *, verbose=False, echo=print) -> dict[str, str]:
     import transformers  # noqa: F401  (imported here so quiet_libraries silences it too)
 
-    from harness.trials.local_run import run_trials
+    from harness.execution.sequential import run_trials
 
     quiet_libraries(verbose)
     return run_trials(trials, suite, store, run_id, verbose=verbose, echo=echo)
@@ -26,8 +26,8 @@ def run_local_or_jobs(trials, suite, store, run_id, *, jobs=1, retries=None, ver
     """`local`: in this process one at a time; with `--jobs N` (N > 1) through worker processes."""
     if jobs <= 1:
         return run_local(trials, suite, store, run_id, verbose=verbose, echo=echo)
-    from harness.trials.parallel_run import DEFAULT_RETRIES, run_parallel
-    from harness.trials.procpool import ProcessBackend
+    from harness.execution.parallel import DEFAULT_RETRIES, run_parallel
+    from harness.execution.processes import ProcessBackend
 
     backend = ProcessBackend(jobs)
     echo(f"harness: local executor: {jobs} worker processes, {backend.threads} torch threads each"
@@ -39,9 +39,9 @@ def run_local_or_jobs(trials, suite, store, run_id, *, jobs=1, retries=None, ver
 
 def run_ray(trials, suite, store, run_id, *, address=None, retries=None, verbose=False, echo=print,
             **_) -> dict[str, str]:
-    """`ray`: each trial a Ray task with the suite's resources (harness.trials.raypool)."""
-    from harness.trials.parallel_run import DEFAULT_RETRIES, run_parallel
-    from harness.trials.raypool import RayBackend
+    """`ray`: each trial a Ray task with the suite's resources (harness.execution.ray.backend)."""
+    from harness.execution.parallel import DEFAULT_RETRIES, run_parallel
+    from harness.execution.ray.backend import RayBackend
 
     backend = RayBackend(suite, address=address, echo=echo)
     return run_parallel(trials, suite, store, run_id, backend,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import os
 
-from harness.trials.dispatch import WorkerDied
+from harness.execution.backend import WorkerDied
 
 SHIP_LIMIT = 100 * 2**20  # data files up to this size travel through Ray's object store
 
@@ -57,7 +57,7 @@ class RayBackend:
             from harness.errors import HarnessError
 
             raise HarnessError("needs Ray: pip install 'harness[ray]'", field="--executor ray") from None
-        from harness.trials.worker import run_trial_job
+        from harness.execution.worker import run_trial_job
 
         self.ray = ray
         self.started = not ray.is_initialized()

@@ -1,0 +1,1 @@
+"""Ray: the backend of `--executor ray` and the check that Ray workers can reach the inputs."""

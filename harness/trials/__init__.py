@@ -1,1 +1,0 @@
-"""Trials: methods (finetune, majority baseline, ...) run one trial and return an outcome."""
