@@ -5,6 +5,10 @@ No wasted work: splits tokenized once and cached on disk (tokenize_cache), dynam
 length-grouped training batches, evaluation in larger length-sorted batches with results put
 back in row order (eval_order), bf16/TF32 where the GPU has them (speedups). Throughput
 measured on the way (throughput, peak_flops) goes into the record's `timing`.
+
+`run` reads as its steps: prepare (data, tokenizer, model, collator), trainer, train (a NaN/inf
+loss raises Diverged), score (validation and test in row order, timing), save.
+Imported only when a fine-tune trial runs (harness.methods.finetune.Finetune.run).
 """
 
 from __future__ import annotations
@@ -12,23 +16,232 @@ from __future__ import annotations
 import math
 import shutil
 import sys
-from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import torch
+from transformers import (
+    AutoModelForSequenceClassification,
+    EarlyStoppingCallback,
+    PrinterCallback,
+    TrainingArguments,
+    set_seed,
+)
 
 from harness.cpu import keep_freed_memory
-from harness.data.load import LABEL, column_values
+from harness.data.load import LABEL, PreparedData, column_values
 from harness.methods.base import Diverged, MethodOutcome
+from harness.methods.context import TrialContext
+from harness.methods.finetune import eval_order, peak_flops, speedups
+from harness.methods.finetune.callbacks import trainer_callbacks
+from harness.methods.finetune.length_sampler import LengthGroupedTrainer
+from harness.methods.finetune.throughput import (
+    CountingCollator,
+    MemoryPeak,
+    StepClock,
+    steady_state,
+)
+from harness.methods.finetune.tokenize_cache import LENGTH, cache_root, tokenize_splits
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
 from harness.models.load import load_tokenizer, model_source, resolve_precision
+from harness.specs.training import TrainingSpec
+from harness.trial import Trial
 
 
-def tokenized_splits(spec, dataset, tokenizer, ctx):
+@dataclass
+class Prepared:
+    """Everything a fine-tune trial sets up before the Trainer: data, tokenizer, model, the
+    collator and clocks that measure it."""
+
+    training: TrainingSpec
+    data: PreparedData
+    tokenizer: object
+    splits: dict  # tokenized, unpadded; `length` column on train
+    reused: bool  # tokenized splits came from the cache
+    metric_ctx: MetricContext
+    cuda: bool
+    memory: MemoryPeak
+    model: object
+    precision: str
+    tf32: bool
+    inputs: list[str]  # the model's input columns
+    collator: CountingCollator
+    clock: StepClock
+    evaluating: bool  # validation during training (and scored at the end)
+    scratch: Path
+
+
+def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
+    """Fine-tune `trial.model` on `trial.dataset` with the trial's scheduler and seed; score
+    validation and test in row order."""
+    p = prepare(trial, ctx)
+    trainer = make_trainer(trial, ctx, p)
+    with keep_freed_memory(active=not p.cuda) as allocator:  # glibc keeps freed memory (harness.cpu)
+        try:
+            timing = train(trainer, p)
+            model = trainer.model
+            metrics, test, timing = score(trial, ctx, p, model, timing)
+            saved = save(trial, ctx, p, trainer)
+        finally:
+            shutil.rmtree(p.scratch, ignore_errors=True)
+    return MethodOutcome(metrics=metrics, test_label_ids=test["y_true"],
+                         test_predictions=test["y_pred"], test_probabilities=test["probs"],
+                         timing=timing, log_history=list(trainer.state.log_history),
+                         model_facts=model_facts(model), precision=p.precision, model_dir=saved,
+                         cache_hits={"tokenized": p.reused}, allocator=allocator)
+
+
+def prepare(trial: Trial, ctx: TrialContext) -> Prepared:
+    """Data, tokenized splits (cached), the model with a new head (seeded), collator, clocks."""
+    spec, training = trial.model, ctx.training
+    data = ctx.prepared(trial.dataset)
+    tokenizer = load_tokenizer(spec, ctx)
+    splits, reused = tokenized_splits(spec, trial.dataset, tokenizer, ctx)
+    cuda = torch.cuda.is_available()
+    memory = MemoryPeak(cuda)
+    set_seed(trial.seed)  # before model init: the new head's weights depend on it
+    model = AutoModelForSequenceClassification.from_pretrained(
+        model_source(spec), revision=spec.revision, trust_remote_code=spec.trust_remote_code,
+        num_labels=data.num_labels, id2label=dict(enumerate(data.label_names)),
+        label2id={name: i for i, name in enumerate(data.label_names)})
+    precision = resolve_precision(spec.dtype)
+    tf32 = speedups.enable_tf32()
+    inputs = speedups.model_inputs(model, splits["train"].column_names)
+    collator = CountingCollator(tokenizer, inputs, speedups.pad_multiple(cuda, training.torch_compile))
+    return Prepared(
+        training=training, data=data, tokenizer=tokenizer, splits=splits, reused=reused,
+        metric_ctx=MetricContext(data.num_labels, data.positive_label_id), cuda=cuda,
+        memory=memory, model=model, precision=precision, tf32=tf32, inputs=inputs,
+        collator=collator, clock=StepClock(cuda, memory),
+        evaluating=training.eval_strategy != "no" and "validation" in splits,
+        scratch=ctx.scratch / trial.trial_id)
+
+
+def training_arguments(trial: Trial, ctx: TrialContext, p: Prepared) -> TrainingArguments:
+    """The suite's training settings as TrainingArguments for this trial."""
+    training = p.training
+    best_metric = training.metric_for_best_model or ctx.suite.main
+    return TrainingArguments(
+        output_dir=str(p.scratch), seed=trial.seed, data_seed=trial.seed,
+        num_train_epochs=training.epochs, max_steps=training.max_steps or -1,
+        learning_rate=training.learning_rate, weight_decay=training.weight_decay,
+        per_device_train_batch_size=training.batch_size,
+        per_device_eval_batch_size=training.eval_batch_size,
+        gradient_accumulation_steps=training.gradient_accumulation_steps,
+        max_grad_norm=training.max_grad_norm,
+        warmup_steps=training.warmup_steps if training.warmup_steps is not None else training.warmup_ratio,
+        lr_scheduler_type=trial.scheduler,
+        lr_scheduler_kwargs=training.lr_scheduler_kwargs.get(trial.scheduler, {}),
+        eval_strategy=training.eval_strategy if p.evaluating else "no",
+        eval_steps=training.eval_steps,
+        save_strategy=training.eval_strategy if training.load_best_model_at_end else "no",
+        save_steps=training.eval_steps, save_total_limit=1 if training.load_best_model_at_end else None,
+        load_best_model_at_end=training.load_best_model_at_end and p.evaluating,
+        metric_for_best_model=best_metric if training.load_best_model_at_end else None,
+        greater_is_better=True if training.load_best_model_at_end else None,
+        bf16=p.precision == "bf16", fp16=p.precision == "fp16", tf32=p.tf32 or None,
+        logging_nan_inf_filter=False,  # a NaN loss must show, not be averaged away
+        logging_strategy="steps", logging_steps=training.logging_steps, logging_first_step=True,
+        report_to="none", disable_tqdm=not (ctx.verbose or sys.stderr.isatty()),
+        save_only_model=True, dataloader_pin_memory=p.cuda,
+        # Length-grouped training batches (LengthGroupedTrainer): the `length` column feeds the
+        # sampler, so Trainer must not drop it (the collator keeps only the model's inputs).
+        length_column_name=LENGTH,
+        remove_unused_columns=False, torch_compile=training.torch_compile,
+    )
+
+
+def make_trainer(trial: Trial, ctx: TrialContext, p: Prepared) -> LengthGroupedTrainer:
+    """Trainer with length-grouped batches, validation metrics and the harness callbacks."""
+    suite = ctx.suite
+
+    def trainer_metrics(eval_pred):
+        logits = eval_pred.predictions[0] if isinstance(eval_pred.predictions, tuple) \
+            else eval_pred.predictions
+        scores = compute_metrics(suite.metrics, eval_pred.label_ids, logits.argmax(-1), p.metric_ctx)
+        return {k: v for k, v in scores.items() if v is not None}
+
+    callbacks = trainer_callbacks(trial, ctx.stop) + [p.clock]  # Ctrl-C, NaN/inf, faults; timing
+    if p.training.early_stopping_patience and p.evaluating:
+        callbacks.append(EarlyStoppingCallback(
+            early_stopping_patience=p.training.early_stopping_patience))
+    # Validation rows lose `length`: the collator counts only training batches (those with it).
+    validation = p.splits["validation"].remove_columns(LENGTH) if p.evaluating else None
+    trainer = LengthGroupedTrainer(model=p.model, args=training_arguments(trial, ctx, p),
+                                   train_dataset=p.splits["train"], eval_dataset=validation,
+                                   processing_class=p.tokenizer, data_collator=p.collator,
+                                   compute_metrics=trainer_metrics, callbacks=callbacks)
+    if not ctx.verbose:
+        trainer.remove_callback(PrinterCallback)  # the log history goes into the record instead
+    return trainer
+
+
+def train(trainer: LengthGroupedTrainer, p: Prepared) -> dict:
+    """Train; raise Diverged on a non-finite loss. The steady-state training timing."""
+    train_out = trainer.train()
+    if not math.isfinite(train_out.training_loss) or any(
+            not math.isfinite(e["loss"]) for e in trainer.state.log_history if "loss" in e):
+        raise Diverged(f"training loss became {train_out.training_loss}")
+    batches_per_epoch = math.ceil(len(p.splits["train"]) / p.training.batch_size)
+    return {"train_runtime_s": p.clock.wall_s,
+            **steady_state(p.clock, p.collator.train, batches_per_epoch,
+                           p.training.gradient_accumulation_steps),
+            "padding_share_train": p.collator.train.padding_share()}
+
+
+def score(trial: Trial, ctx: TrialContext, p: Prepared, model,
+          timing: dict) -> tuple[dict, dict, dict]:
+    """(metrics per split, test {y_true, y_pred, probs} in row order, timing): validation (when
+    evaluating) and test in length-sorted batches put back in row order, then latency, MFU and
+    peak memory."""
+    suite, training = ctx.suite, p.training
+    autocast = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(p.precision) if p.cuda else None
+
+    def infer(split):
+        return eval_order.predict_rows(model, p.splits[split], p.collator.pad, p.inputs,
+                                       training.eval_batch_size, autocast_dtype=autocast,
+                                       memory=p.memory)
+
+    metrics, passes = {}, []
+    if p.evaluating:
+        val = infer("validation")
+        passes.append(val)
+        y_val = np.asarray(column_values(p.splits["validation"], LABEL), dtype=np.int64)
+        metrics["validation"] = compute_metrics(suite.metrics, y_val, val.logits.argmax(-1),
+                                                p.metric_ctx)
+        timing.update(eval_runtime_s=val.seconds, eval_samples_per_s=val.samples_per_s)
+    test = infer("test")
+    passes.append(test)
+    # logits are in the test split's row order
+    y_true = np.asarray(column_values(p.splits["test"], LABEL), dtype=np.int64)
+    probs = softmax(test.logits)
+    y_pred = probs.argmax(-1)
+    metrics["test"] = compute_metrics(suite.metrics, y_true, y_pred, p.metric_ctx)
+    timing.update(test_runtime_s=test.seconds, test_samples_per_s=test.samples_per_s)
+    timing.update(eval_order.inference_timing(model, p.splits["test"], p.collator.pad, p.inputs,
+                                              test, passes, autocast, trial.seed))
+    timing.update(peak_flops.mfu_timing(model, timing, test,
+                                        speedups.mfu_dtype(p.precision, p.cuda, p.tf32), p.cuda))
+    timing["peak_memory_mb"] = p.memory.megabytes()
+    return metrics, {"y_true": y_true, "y_pred": y_pred, "probs": probs}, timing
+
+
+def save(trial: Trial, ctx: TrialContext, p: Prepared, trainer) -> str | None:
+    """Keep model + tokenizer under models/<trial_id> when save_model is on; its relative path."""
+    spec = trial.model
+    if not (spec.save_model if spec.save_model is not None else p.training.save_model):
+        return None
+    out = ctx.store.model_dir(trial.trial_id)
+    trainer.save_model(str(out))
+    p.tokenizer.save_pretrained(str(out))
+    return out.relative_to(ctx.store.root).as_posix()
+
+
+def tokenized_splits(spec, dataset, tokenizer, ctx: TrialContext) -> tuple[dict, bool]:
     """(splits, reused): each split tokenized once per (tokenizer, data, max_length), no padding,
-    from the on-disk cache (harness.methods.finetune.tokenize_cache) when an earlier trial or run made it."""
-    from harness.methods.finetune.tokenize_cache import cache_root, tokenize_splits
-
+    from the on-disk cache (tokenize_cache) when an earlier trial or run made it."""
     memo = ctx.cached("tokenized-splits", dict)
     key = (spec.display_name, dataset.name, spec.max_length)
     if key in memo:
@@ -39,7 +252,7 @@ def tokenized_splits(spec, dataset, tokenizer, ctx):
     return splits, hit
 
 
-def _model_facts(model) -> dict:
+def model_facts(model) -> dict:
     cfg = model.config
     return {"model_type": getattr(cfg, "model_type", None),
             "parameters": int(model.num_parameters()),
@@ -54,147 +267,3 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
-
-
-def run(trial, ctx) -> MethodOutcome:
-    import torch
-    from transformers import (
-        AutoModelForSequenceClassification,
-        EarlyStoppingCallback,
-        PrinterCallback,
-        TrainingArguments,
-        set_seed,
-    )
-
-    from harness.methods.finetune import eval_order, peak_flops, speedups
-    from harness.methods.finetune.callbacks import trainer_callbacks
-    from harness.methods.finetune.length_sampler import LengthGroupedTrainer
-    from harness.methods.finetune.throughput import (
-        CountingCollator,
-        MemoryPeak,
-        StepClock,
-        steady_state,
-    )
-    from harness.methods.finetune.tokenize_cache import LENGTH
-
-    spec, training, suite = trial.model, ctx.training, ctx.suite
-    data = ctx.prepared(trial.dataset)
-    tokenizer = load_tokenizer(spec, ctx)
-    splits, reused = tokenized_splits(spec, trial.dataset, tokenizer, ctx)
-    metric_ctx = MetricContext(data.num_labels, data.positive_label_id)
-    cuda = torch.cuda.is_available()
-    memory = MemoryPeak(cuda)
-
-    def trainer_metrics(eval_pred):
-        logits = eval_pred.predictions[0] if isinstance(eval_pred.predictions, tuple) \
-            else eval_pred.predictions
-        scores = compute_metrics(suite.metrics, eval_pred.label_ids, logits.argmax(-1), metric_ctx)
-        return {k: v for k, v in scores.items() if v is not None}
-
-    set_seed(trial.seed)  # before model init: the new head's weights depend on it
-    model = AutoModelForSequenceClassification.from_pretrained(
-        model_source(spec), revision=spec.revision, trust_remote_code=spec.trust_remote_code,
-        num_labels=data.num_labels, id2label=dict(enumerate(data.label_names)),
-        label2id={name: i for i, name in enumerate(data.label_names)})
-    precision = resolve_precision(spec.dtype)
-    tf32 = speedups.enable_tf32()
-    inputs = speedups.model_inputs(model, splits["train"].column_names)
-    collator = CountingCollator(tokenizer, inputs, speedups.pad_multiple(cuda, training.torch_compile))
-    clock = StepClock(cuda, memory)
-    evaluating = training.eval_strategy != "no" and "validation" in splits
-    best_metric = training.metric_for_best_model or suite.main
-    scratch = ctx.scratch / trial.trial_id
-    args = TrainingArguments(
-        output_dir=str(scratch), seed=trial.seed, data_seed=trial.seed,
-        num_train_epochs=training.epochs, max_steps=training.max_steps or -1,
-        learning_rate=training.learning_rate, weight_decay=training.weight_decay,
-        per_device_train_batch_size=training.batch_size,
-        per_device_eval_batch_size=training.eval_batch_size,
-        gradient_accumulation_steps=training.gradient_accumulation_steps,
-        max_grad_norm=training.max_grad_norm,
-        warmup_steps=training.warmup_steps if training.warmup_steps is not None else training.warmup_ratio,
-        lr_scheduler_type=trial.scheduler,
-        lr_scheduler_kwargs=training.lr_scheduler_kwargs.get(trial.scheduler, {}),
-        eval_strategy=training.eval_strategy if evaluating else "no",
-        eval_steps=training.eval_steps,
-        save_strategy=training.eval_strategy if training.load_best_model_at_end else "no",
-        save_steps=training.eval_steps, save_total_limit=1 if training.load_best_model_at_end else None,
-        load_best_model_at_end=training.load_best_model_at_end and evaluating,
-        metric_for_best_model=best_metric if training.load_best_model_at_end else None,
-        greater_is_better=True if training.load_best_model_at_end else None,
-        bf16=precision == "bf16", fp16=precision == "fp16", tf32=tf32 or None,
-        logging_nan_inf_filter=False,  # a NaN loss must show, not be averaged away
-        logging_strategy="steps", logging_steps=training.logging_steps, logging_first_step=True,
-        report_to="none", disable_tqdm=not (ctx.verbose or sys.stderr.isatty()),
-        save_only_model=True, dataloader_pin_memory=cuda,
-        # Length-grouped training batches (LengthGroupedTrainer): the `length` column feeds the
-        # sampler, so Trainer must not drop it (the collator keeps only the model's inputs).
-        length_column_name=LENGTH,
-        remove_unused_columns=False, torch_compile=training.torch_compile,
-    )
-    callbacks = trainer_callbacks(trial, ctx.stop) + [clock]  # Ctrl-C, NaN/inf, fault injection; timing
-    if training.early_stopping_patience and evaluating:
-        callbacks.append(EarlyStoppingCallback(early_stopping_patience=training.early_stopping_patience))
-    # Validation rows lose `length`: the collator counts only training batches (those with it).
-    validation = splits["validation"].remove_columns(LENGTH) if evaluating else None
-    trainer = LengthGroupedTrainer(model=model, args=args, train_dataset=splits["train"],
-                                   eval_dataset=validation,
-                                   processing_class=tokenizer, data_collator=collator,
-                                   compute_metrics=trainer_metrics, callbacks=callbacks)
-    if not ctx.verbose:
-        trainer.remove_callback(PrinterCallback)  # the log history goes into the record instead
-    freed_memory = ExitStack()  # glibc keeps freed memory while training on CPU (harness.cpu)
-    allocator = freed_memory.enter_context(keep_freed_memory(active=not cuda))
-    try:
-        train_out = trainer.train()
-        if not math.isfinite(train_out.training_loss) or any(
-                not math.isfinite(e["loss"]) for e in trainer.state.log_history if "loss" in e):
-            raise Diverged(f"training loss became {train_out.training_loss}")
-        batches_per_epoch = math.ceil(len(splits["train"]) / training.batch_size)
-        timing = {"train_runtime_s": clock.wall_s,
-                  **steady_state(clock, collator.train, batches_per_epoch,
-                                 training.gradient_accumulation_steps),
-                  "padding_share_train": collator.train.padding_share()}
-        autocast = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(precision) if cuda else None
-        model = trainer.model
-
-        def infer(split):
-            return eval_order.predict_rows(model, splits[split], collator.pad, inputs,
-                                           training.eval_batch_size, autocast_dtype=autocast,
-                                           memory=memory)
-
-        metrics, passes = {}, []
-        if evaluating:
-            val = infer("validation")
-            passes.append(val)
-            y_val = np.asarray(column_values(splits["validation"], LABEL), dtype=np.int64)
-            metrics["validation"] = compute_metrics(suite.metrics, y_val, val.logits.argmax(-1),
-                                                    metric_ctx)
-            timing.update(eval_runtime_s=val.seconds, eval_samples_per_s=val.samples_per_s)
-        test = infer("test")
-        passes.append(test)
-        # logits are in the test split's row order
-        y_true = np.asarray(column_values(splits["test"], LABEL), dtype=np.int64)
-        probs = softmax(test.logits)
-        y_pred = probs.argmax(-1)
-        metrics["test"] = compute_metrics(suite.metrics, y_true, y_pred, metric_ctx)
-        timing.update(test_runtime_s=test.seconds, test_samples_per_s=test.samples_per_s)
-        timing.update(eval_order.inference_timing(model, splits["test"], collator.pad, inputs, test,
-                                                  passes, autocast, trial.seed))
-        timing.update(peak_flops.mfu_timing(model, timing, test,
-                                            speedups.mfu_dtype(precision, cuda, tf32), cuda))
-        timing["peak_memory_mb"] = memory.megabytes()
-        saved = None
-        if spec.save_model if spec.save_model is not None else training.save_model:
-            out = ctx.store.model_dir(trial.trial_id)
-            trainer.save_model(str(out))
-            tokenizer.save_pretrained(str(out))
-            saved = out.relative_to(ctx.store.root).as_posix()
-        return MethodOutcome(metrics=metrics, test_label_ids=y_true, test_predictions=y_pred,
-                             test_probabilities=probs, timing=timing,
-                             log_history=list(trainer.state.log_history),
-                             model_facts=_model_facts(model), precision=precision, model_dir=saved,
-                             cache_hits={"tokenized": reused}, allocator=allocator)
-    finally:
-        freed_memory.close()
-        shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,58 @@
+"""`harness validate SUITE...`: schema, data, model dirs and the plan, without training (and
+with `--executor ray`, whether Ray workers can reach the inputs)."""
+
+from __future__ import annotations
+
+from harness.cli.output import fail
+from harness.errors import HarnessError, SuiteErrors
+
+
+def add_parser(sub) -> None:
+    val = sub.add_parser("validate", help="check suites, data and model dirs without training")
+    val.add_argument("suites", nargs="+", metavar="SUITE")
+    val.add_argument("--executor", default="local", choices=["local", "ray"],
+                     help="ray: also check that Ray workers can reach the data files and model dirs")
+    val.add_argument("--address", metavar="ADDR", help="ray: ask every node of this cluster")
+
+
+def run(args) -> int:
+    if args.address and args.executor != "ray":
+        raise HarnessError("applies to --executor ray only", field="--address")
+    return validate(args.suites, args.executor, args.address)
+
+
+def validate(paths: list[str], executor: str = "local", address: str | None = None) -> int:
+    """Check each suite; print its findings and plan size. 2 when any suite is bad."""
+    from harness.methods.registry import is_baseline
+    from harness.plan.trials import build_plan
+    from harness.quiet import quiet_libraries
+    from harness.suite.checks import check_suite
+    from harness.suite.loader import load_suite
+
+    quiet_libraries()
+    status = 0
+    for path in paths:
+        try:
+            loaded = load_suite(path)
+            findings, errors = check_suite(loaded)
+            if errors:
+                raise SuiteErrors(errors)
+            trials = build_plan(loaded.suite)
+        except HarnessError as e:
+            status = fail(e)
+            continue
+        print(f"{path}: valid")
+        for f in findings:
+            print(f"  {f.status:<11} {f.item}: {f.detail}")
+        baselines = sum(1 for t in trials if is_baseline(t.method))
+        print(f"  plan        {len(trials)} trials ({len(trials) - baselines} to train, "
+              f"{baselines} majority baselines)")
+        if executor == "ray":
+            from harness.execution.ray.reach import check_reachable
+
+            notes, errors = check_reachable(loaded, address)
+            for note in notes:
+                print(f"  ray         {note}")
+            if errors:
+                status = fail(SuiteErrors(errors))
+    return status
