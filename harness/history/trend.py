@@ -14,12 +14,12 @@ def trend_png(hist: History, path: str | Path) -> Path:
 
     matplotlib.use("Agg")
     from harness.reports.fonts import japanese_rc
-    from harness.reports.plots import _figure
+    from harness.reports.plots import figure
 
     path = Path(path)
     names = [r.name for r in hist.runs]
     with matplotlib.rc_context({"text.parse_math": False, **japanese_rc()}):
-        fig, axes = _figure(size=(max(6.4, 0.9 * len(names) + 3), 4.8))
+        fig, axes = figure(size=(max(6.4, 0.9 * len(names) + 3), 4.8))
         ax = axes[0][0]
         for key, per_run in sorted(hist.series.items()):
             xs = [i for i, n in enumerate(names) if n in per_run]

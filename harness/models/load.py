@@ -50,3 +50,10 @@ def resolve_precision(dtype: str) -> str:
             return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
         return "float32"
     return {"float32": "float32", "bfloat16": "bf16", "float16": "fp16"}[dtype]
+
+
+def device_name() -> str:
+    """Where inference runs: cuda when a GPU is visible, else cpu."""
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"

@@ -1,6 +1,6 @@
 """The report's figures, PNG files under <results dir>/plots/ (matplotlib, Agg; no pyplot state).
 
-Every figure is made by `_figure()`, the one place for figure-wide settings (fonts, size, dpi).
+Every figure is made by `figure()`, the one place for figure-wide settings (fonts, size, dpi).
 Names from suites are drawn as plain text (mathtext off: a `$` in a label is not TeX).
 """
 
@@ -27,7 +27,7 @@ class Plot:
     path: str  # relative to the results dir
 
 
-def _figure(nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (6.4, 4.8)):
+def figure(nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (6.4, 4.8)):
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=size, dpi=100, layout="constrained")
@@ -78,7 +78,7 @@ def bars(ctx: ReportContext):
         if not rows:
             continue
         ivs = [t_interval(g.values(ctx.main)) for g in rows]
-        fig, ax = _figure(size=(max(4.0, 0.8 * len(rows) + 2), 4.2))
+        fig, ax = figure(size=(max(4.0, 0.8 * len(rows) + 2), 4.2))
         ax = ax[0, 0]
         err = [0.0 if math.isnan(iv.low) else iv.half for iv in ivs]
         x = np.arange(len(rows))
@@ -102,7 +102,7 @@ def confusion_matrices(ctx: ReportContext):
             continue
         names = best.ok[0].label_names
         k = len(names)
-        fig, ax = _figure(size=(max(5.0, 0.45 * k + 3), max(4.5, 0.45 * k + 2.5)))
+        fig, ax = figure(size=(max(5.0, 0.45 * k + 3), max(4.5, 0.45 * k + 2.5)))
         ConfusionMatrixDisplay.from_predictions(
             np.concatenate([p[0] for p in preds]), np.concatenate([p[1] for p in preds]),
             labels=list(range(k)), display_labels=[_clip(n, 24) for n in names], normalize="true", ax=ax[0, 0],
@@ -125,7 +125,7 @@ def quality_vs_throughput(ctx: ReportContext):
         if not points:
             continue
         front = pareto_front([(s, iv.mean) for s, iv, _ in points])
-        fig, ax = _figure()
+        fig, ax = figure()
         ax = ax[0, 0]
         for i, (speed, iv, label) in enumerate(points):
             ax.errorbar(speed, iv.mean, yerr=0 if math.isnan(iv.low) else iv.half, fmt="o",
@@ -154,7 +154,7 @@ def schedules(ctx: ReportContext):
         if g.ok and not g.baseline and g.scheduler != "-":
             combos.setdefault((g.dataset, g.model, g.method), []).append(g)
     for (dataset, model, method), groups in combos.items():
-        fig, axes = _figure(1, 2, size=(10, 4))
+        fig, axes = figure(1, 2, size=(10, 4))
         drawn = False
         for g in groups:
             for ax, key in zip(axes[0], ("learning_rate", "loss")):

@@ -19,7 +19,7 @@ def run(trial, ctx) -> MethodOutcome:
 
     import mteb
 
-    from harness.methods.probe.extract import device_name
+    from harness.models.load import device_name
 
     if not ctx.verbose:  # mteb 2.26 calls sentence-transformers 6 APIs it deprecated
         warnings.filterwarnings("ignore", category=FutureWarning, module=r"mteb\.")

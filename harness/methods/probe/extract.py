@@ -6,12 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from harness.methods.probe.pooling import POOLERS
-
-
-def device_name() -> str:
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
+from harness.models.load import device_name
 
 
 def load_encoder(source: str, *, revision=None, trust_remote_code=False, dtype=None,

@@ -1,0 +1,6 @@
+"""Data: a DatasetSpec made into train / validation / test splits with canonical columns
+(load.py), stratified splits without datasets' slow path (split.py), and what validate
+remembers about checked data (checked.py).
+
+May import: harness.specs, harness.fingerprint, harness.errors. Never suite or plan.
+"""
