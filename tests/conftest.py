@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,8 +22,34 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).parent))
 import tiny_models  # noqa: E402
 
+from harness.cpu import choose_omp_wait_policy  # noqa: E402
+
+# Before any test imports torch, as `harness run` does: OpenMP's spinning default on an idle
+# machine, PASSIVE where other processes keep the cores busy (spinning then slows a tiny BERT
+# step from ~0.05 s to seconds: tests/history/test_nightly.py took 107 s instead of 20 s).
+choose_omp_wait_policy()
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("HARNESS_DATA", REPO.parent / "shared" / "datasets"))
+
+
+PROBE = """
+import sys
+from harness.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as e:
+    code = e.code
+heavy = sorted(m for m in ("torch", "transformers", "mteb") if m in sys.modules)
+print("HEAVY=" + ",".join(heavy), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def light(*argv: str) -> subprocess.CompletedProcess:
+    """`harness ARGV` in a fresh process; its stderr ends with HEAVY=<heavy modules it imported>."""
+    return subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
+                          cwd=REPO, timeout=120)
 
 
 def write_csv(path: Path, rows: list[dict], delimiter: str = ",") -> Path:
@@ -47,10 +78,37 @@ def english_data(tmp_path_factory) -> Path:
     return root
 
 
+MODEL_CACHE = Path(os.environ.get("HARNESS_TEST_CACHE")
+                   or Path.home() / ".cache" / "harness" / "test-models")
+
+
+def cached_model(tmp_path_factory, name: str, build) -> Path:
+    """A tiny model dir from `build(out_dir)`, built once per machine and copied into this
+    session's temp dir (tests may write into their copy). The cache entry is keyed by
+    tiny_models.py's source, `name` and the versions of the libraries that write the files, so
+    any change to the builder builds anew."""
+    from importlib.metadata import version
+
+    material = [Path(tiny_models.__file__).read_bytes().hex(), name,
+                [version(p) for p in ("torch", "transformers", "tokenizers")]]
+    key = hashlib.sha256(json.dumps(material).encode()).hexdigest()[:16]
+    entry = MODEL_CACHE / f"{name}-{key}"
+    if not (entry / "config.json").is_file():
+        MODEL_CACHE.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(dir=MODEL_CACHE, prefix=f".{name}-"))
+        build(fresh)
+        try:
+            os.rename(fresh, entry)
+        except OSError:  # another test process stored it first
+            shutil.rmtree(fresh, ignore_errors=True)
+    return Path(shutil.copytree(entry, tmp_path_factory.mktemp(name), dirs_exist_ok=True))
+
+
 @pytest.fixture(scope="session")
-def tiny_bert(tmp_path_factory, english_data) -> Path:
+def tiny_bert(tmp_path_factory) -> Path:
     texts, _ = tiny_models.english_texts(n=360, seed=0)
-    return tiny_models.make_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), texts)
+    return cached_model(tmp_path_factory, "tiny-bert",
+                        lambda out: tiny_models.make_tiny_bert(out, texts))
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +126,8 @@ def tiny_japanese_bert(tmp_path_factory) -> Path:
     pytest.importorskip("fugashi", reason="the [ja] extra (fugashi) is not installed")
     pytest.importorskip("unidic_lite", reason="the [ja] extra (unidic-lite) is not installed")
     texts, _ = tiny_models.japanese_texts(n=200, seed=0)
-    return tiny_models.make_tiny_japanese_bert(tmp_path_factory.mktemp("tiny-ja-bert"), texts)
+    return cached_model(tmp_path_factory, "tiny-ja-bert",
+                        lambda out: tiny_models.make_tiny_japanese_bert(out, texts))
 
 
 @pytest.fixture

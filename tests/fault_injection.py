@@ -6,7 +6,7 @@ files, no claim left behind, and no trial that had an ok record ever computed ag
     python tests/fault_injection.py --kills 20 [--seed 0] [--keep DIR]
 
 prints one summary line (kills, runs, trials, result) and exits 1 on any problem.
-tests/test_kill9.py runs it; the helpers here are importable.
+tests/execution/test_kill9.py runs it; the helpers here are importable.
 """
 
 from __future__ import annotations

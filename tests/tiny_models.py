@@ -11,6 +11,9 @@ head is newly initialised).
 
 ``english_texts`` and ``japanese_texts`` generate small, balanced, labelled
 corpora that such a model can learn in a few CPU epochs.
+
+torch, tokenizers and transformers are imported by the builders only: tests that need no model
+(and conftest, which imports this module) do not pay for them.
 """
 
 from __future__ import annotations
@@ -19,10 +22,6 @@ import random
 import string
 from collections import Counter
 from pathlib import Path
-
-import torch
-from tokenizers import normalizers, pre_tokenizers
-from transformers import BertConfig, BertJapaneseTokenizer, BertModel, BertTokenizerFast
 
 SPECIAL_TOKENS: list[str] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 _JA_FALLBACK_CHARS = (
@@ -46,6 +45,9 @@ def _save_tiny_model(
 
     The ``make_tiny_*`` builders pass their ``**shape`` keywords (sizes, ``seed``) through to here.
     """
+    import torch
+    from transformers import BertConfig, BertModel
+
     config = BertConfig(
         vocab_size=vocab_size,
         hidden_size=hidden_size,
@@ -83,6 +85,9 @@ def make_tiny_bert(
     ``BertPreTokenizer``). The vocab is counted rather than learned with ``WordPieceTrainer``, whose
     output varies from run to run (huggingface/tokenizers#1794), so the same texts give the same directory.
     """
+    from tokenizers import normalizers, pre_tokenizers
+    from transformers import BertTokenizerFast
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     normalizer = normalizers.BertNormalizer(lowercase=True)
@@ -116,6 +121,8 @@ def make_tiny_japanese_bert(
     tokens, the MeCab words of ``texts`` and a character fallback (every seen character plus
     all kana, ASCII letters, digits and punctuation, bare and as ``##``-continuation).
     """
+    from transformers import BertJapaneseTokenizer
+
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     mecab_kwargs = {"mecab_dic": dic}

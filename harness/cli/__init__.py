@@ -1,7 +1,7 @@
 """The `harness` command: one module per subcommand (harness/cli/<command>.py), each with
 `add_parser(sub)` and `run(args) -> exit code`. Heavy imports (torch, transformers) happen only
 inside the commands that train or predict, so `--help`, `validate`, `schema` and `report` stay
-light (tests/test_light_commands.py).
+light (tests/cli/test_light_commands.py).
 
 Exit codes: 0 fine, 1 some trial failed (or a gate), 2 bad input (one line per problem, no
 traceback), 130 interrupted.

@@ -4,7 +4,7 @@ stratify_by_column=LABEL, seed=seed)`, without its cost.
 datasets 5 reads the label column with `np.asarray(ds.with_format("numpy")[column])`, which
 iterates a lazy `Column` row by row (~0.3 ms a row: 4-6 s for CLINC150's 15,000 rows). Here the
 labels come from one Arrow slice and go through datasets' own index generator with the same
-generator, so the chosen rows are identical (tests/test_split.py checks it).
+generator, so the chosen rows are identical (tests/data/test_split.py checks it).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Registry metrics computed from stacks of confusion matrices, for the paired bootstrap: one
 vectorized pass over all resamples instead of thousands of scikit-learn calls. Each function
 equals its scikit-learn twin in harness.metrics.registry (zero_division=0, labels 0..K-1);
-tests/test_report_stats.py checks that on random predictions."""
+tests/reports/test_report_stats.py checks that on random predictions."""
 
 from __future__ import annotations
 

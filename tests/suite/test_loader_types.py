@@ -1,5 +1,5 @@
 """A suite section of the wrong type (a number where a list belongs) is a one-line error, exit 2
-(found by tests/test_schema_fuzz.py: `models: 1` raised a TypeError in path resolution)."""
+(found by tests/suite/test_schema_fuzz.py: `models: 1` raised a TypeError in path resolution)."""
 
 from __future__ import annotations
 

@@ -9,8 +9,7 @@ import random
 import pytest
 import tiny_models
 import yaml
-from conftest import write_csv
-from test_light_commands import light
+from conftest import light, write_csv
 
 from harness.cli import main
 from harness.store.store import ResultsStore
@@ -58,6 +57,7 @@ SHAPES = {
 }
 
 
+@pytest.mark.slow  # end to end / subprocesses
 @pytest.mark.parametrize("shape", SHAPES)
 def test_init_writes_a_suite_that_validates_and_runs(shape, tmp_path, tiny_bert, capsys):
     make, expected = SHAPES[shape]
@@ -84,6 +84,7 @@ def test_init_writes_a_suite_that_validates_and_runs(shape, tmp_path, tiny_bert,
     assert next(r for r in records if r.method == "finetune").label_names == expected["label_names"]
 
 
+@pytest.mark.slow  # end to end / subprocesses
 def test_init_is_light_and_refuses_to_overwrite(tmp_path):
     data, _ = csv_string_labels(tmp_path)
     out = tmp_path / "s.yaml"

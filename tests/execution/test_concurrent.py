@@ -8,9 +8,12 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO, tiny_suite
 
 from harness.store.store import ResultsStore
+
+pytestmark = pytest.mark.slow  # end to end: trains tiny models in two processes
 
 
 def test_two_runs_share_one_results_dir(tmp_path, tiny_bert, english_data):

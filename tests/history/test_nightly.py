@@ -14,6 +14,8 @@ from harness.cli import main
 from harness.history.runs import latest_run_info
 from harness.store.store import ResultsStore
 
+pytestmark = pytest.mark.slow  # three nightlies of tiny trainings
+
 GATE = """gate:
   rules:
     - {metric: accuracy, floor: 0.0}

@@ -16,7 +16,7 @@ from harness.store.store import ResultsStore
 from harness.suite.loader import load_suite
 from harness.trial import safe_name
 
-HARNESS = Path(__file__).resolve().parents[1] / "harness"
+HARNESS = Path(__file__).resolve().parents[2] / "harness"
 
 
 def test_only_safe_yaml_loaders_in_the_code():

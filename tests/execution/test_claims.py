@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 
+import pytest
 from conftest import tiny_suite
 
 from harness.cli import main
@@ -104,6 +105,7 @@ def test_race_to_take_over_a_stale_claim_has_one_winner(tmp_path):
     assert _race(tmp_path) == 1
 
 
+@pytest.mark.slow  # end to end: trains tiny models
 def test_run_waits_for_a_live_claim_then_recovers_it(tmp_path, tiny_bert, english_data, capsys):
     suite = tmp_path / "suite.yaml"
     suite.write_text(tiny_suite(tiny_bert, english_data, extra_training="  max_steps: 3"),

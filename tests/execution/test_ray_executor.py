@@ -22,6 +22,8 @@ from harness.execution.scheduling import ideal_makespan
 from harness.methods.context import StopRequest
 from harness.store.store import ResultsStore
 
+pytestmark = pytest.mark.slow  # a local Ray and tiny trainings
+
 ray = pytest.importorskip("ray", reason="the [ray] extra is not installed")
 
 LR = "3.0e-3"

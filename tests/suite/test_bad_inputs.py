@@ -14,7 +14,7 @@ from conftest import REPO
 
 from harness.cli import main
 
-BAD = Path(__file__).parent / "bad_inputs"
+BAD = Path(__file__).resolve().parents[1] / "bad_inputs"
 
 
 def _cases() -> list[tuple[str, str]]:
@@ -56,6 +56,7 @@ def test_bad_input_one_line_exit_2(name, expected, bad_env, capsys, tmp_path):
     assert not results.exists(), "a rejected suite must write nothing"
 
 
+@pytest.mark.slow  # subprocesses
 def test_corpus_through_the_real_command(tiny_bert, tmp_path):
     """One `harness validate` process over the whole corpus: one line per file, exit 2."""
     names = [n for n, _ in CASES if "without-fugashi" not in n]

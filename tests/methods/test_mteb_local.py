@@ -93,6 +93,7 @@ EXPECTED = {"topics-cls": ("Classification", "accuracy", "test"),
             "topics-clusters": ("Clustering", "v_measure", "test")}
 
 
+@pytest.mark.slow  # end to end: mteb runs
 def test_every_local_task_type_runs_and_maps_scores(mteb_run):
     code, results = mteb_run
     records = ResultsStore(results).records()
@@ -117,6 +118,7 @@ def test_every_local_task_type_runs_and_maps_scores(mteb_run):
     assert {"cosine_pearson", "manhattan_spearman", "euclidean_spearman"} <= set(sts)
 
 
+@pytest.mark.slow  # end to end: mteb runs
 def test_report_has_an_mteb_table_and_no_classification_rows(mteb_run, capsys):
     _, results = mteb_run
     assert main(["report", str(results), "--format", "json"]) == 0
@@ -135,6 +137,7 @@ def test_report_has_an_mteb_table_and_no_classification_rows(mteb_run, capsys):
     assert "model,topics-cls,topics-pairs" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # end to end: mteb runs
 def test_two_local_models_never_share_mteb_cache(tmp_path, tiny_bert, task_files):
     """The cache trap: a second local model must get its own score, not the first one's."""
     import shutil

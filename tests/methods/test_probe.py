@@ -54,6 +54,7 @@ def test_plan_expands_pooling_classifier_seed_and_keeps_finetune_keys(write_suit
     assert "mean, knn n_neighbors=3" in " ".join(t.label for t in probes)
 
 
+@pytest.mark.slow  # end to end: probe runs
 def test_probe_run_all_poolings_and_cache(probe_run, english_data):
     code, _, results = probe_run
     assert code == 0
@@ -85,6 +86,7 @@ def test_probe_run_all_poolings_and_cache(probe_run, english_data):
     assert len(arrays) == 9
 
 
+@pytest.mark.slow  # end to end: probe runs
 def test_leaderboard_shows_probe_variants(probe_run, capsys):
     _, _, results = probe_run
     assert main(["report", str(results), "--format", "json"]) == 0
@@ -95,6 +97,7 @@ def test_leaderboard_shows_probe_variants(probe_run, capsys):
     assert all(r["n"] == 2 for r in rows if r["method"].startswith("probe"))
 
 
+@pytest.mark.slow  # end to end: probe runs
 def test_second_run_recomputes_nothing(probe_run):
     _, suite, results = probe_run
     before = {p: p.stat().st_mtime_ns for p in (results / "cache" / "embeddings").glob("*.npy")}

@@ -183,7 +183,7 @@ def test_html_screenshot(hostile_page, tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
-    out = Path(__file__).parent.parent / "results" / "report-screenshot.png"
+    out = Path(__file__).resolve().parents[2] / "results" / "report-screenshot.png"
     if out.parent.is_dir():
         shutil.copy(shot, out)  # kept (ignored by git) for a look by hand
 

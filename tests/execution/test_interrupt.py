@@ -11,9 +11,12 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import REPO, tiny_suite
 
 from harness.store.store import ResultsStore
+
+pytestmark = pytest.mark.slow  # end to end: trains tiny models in a subprocess
 
 
 def _start(suite, results):

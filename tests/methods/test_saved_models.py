@@ -16,6 +16,8 @@ from conftest import REPO, tiny_suite
 from harness.cli import main
 from harness.store.store import ResultsStore
 
+pytestmark = pytest.mark.slow  # end to end: trains tiny models
+
 EPOCHS = 20
 
 

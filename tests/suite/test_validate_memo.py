@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO, tiny_suite
 
 PROBE = """
@@ -30,6 +31,7 @@ def validate(suite, cache) -> subprocess.CompletedProcess:
                           text=True, cwd=REPO, timeout=120, env=env)
 
 
+@pytest.mark.slow  # subprocesses
 def test_unchanged_data_is_not_loaded_again_and_edits_are_checked(tiny_bert, english_data, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(english_data, data)

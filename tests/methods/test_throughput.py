@@ -45,6 +45,7 @@ def tuned(results):
     return sorted(records, key=lambda r: r.started_at + r.trial_id)
 
 
+@pytest.mark.slow  # end to end: trains tiny models
 def test_throughput_fields_are_present_and_sane(cached_run):
     import datasets
 
@@ -71,6 +72,7 @@ def test_throughput_fields_are_present_and_sane(cached_run):
         assert env.cpu_allocator == ("keep-freed" if glibc else "default")  # CPU trial
 
 
+@pytest.mark.slow  # end to end: trains tiny models
 def test_tokenized_once_and_reused_across_schedulers_and_runs(cached_run):
     first, second = tuned(cached_run / "first"), tuned(cached_run / "second")
     assert [r.cache_hits["tokenized"] for r in first] == [False, True]
@@ -84,6 +86,7 @@ def test_tokenized_once_and_reused_across_schedulers_and_runs(cached_run):
             assert np.array_equal(x["predictions"], y["predictions"])
 
 
+@pytest.mark.slow  # end to end: trains tiny models
 def test_stored_predictions_are_in_row_order(cached_run, english_data):
     """Each test row predicted alone (batch 1, no padding) by the saved model gives the stored
     prediction of that row: the sorted batches were put back in order."""

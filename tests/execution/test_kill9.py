@@ -9,6 +9,8 @@ import re
 import fault_injection
 import pytest
 
+pytestmark = pytest.mark.slow  # kills and resumes a tiny suite 20 times
+
 
 @pytest.mark.slow
 def test_kill9_twenty_times_then_resume(tmp_path, capsys):

@@ -1,4 +1,4 @@
-"""A results dir written before the redesign (main @70f7799, tests/data/pre_redesign) keeps its
+"""A results dir written before the redesign (main @70f7799, tests/fixtures/pre_redesign) keeps its
 trial keys and resumes with nothing recomputed.
 
 Keys include package versions, and CI installs transformers unpinned: the stored `keys.json`
@@ -24,7 +24,7 @@ from harness.store.store import ResultsStore
 from harness.suite.loader import load_suite
 from harness.trial import KEY_VERSION
 
-STORED = Path(__file__).parent / "data" / "pre_redesign"
+STORED = Path(__file__).resolve().parents[1] / "fixtures" / "pre_redesign"
 KEYS = json.loads((STORED / "keys.json").read_text(encoding="utf-8"))
 
 

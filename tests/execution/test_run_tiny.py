@@ -14,6 +14,8 @@ from harness.cli import main
 from harness.store.record import TrialRecord
 from harness.store.store import ResultsStore
 
+pytestmark = pytest.mark.slow  # end to end: trains tiny models
+
 LR = "3.0e-3"
 
 
