@@ -16,6 +16,7 @@ PLUGINS = (  # one line a method; suites' `type:` union and baselines follow thi
     "harness.methods.finetune",
     "harness.methods.probe",
     "harness.methods.mteb",
+    "harness.methods.tfidf",
 )
 
 METHODS: dict[str, Method] = {m.name: m for m in (import_module(p).METHOD for p in PLUGINS)}
