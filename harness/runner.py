@@ -6,6 +6,7 @@ import secrets
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -38,7 +39,12 @@ def new_run_id() -> str:
 
 
 def run_suite(path: str | Path, results_dir: str | Path | None = None, executor: str = "local",
-              verbose: bool = False, echo=print, **executor_options) -> int:
+              verbose: bool = False, echo: Callable[[str], None] = print,
+              **executor_options) -> int:
+    """`harness run`, the whole flow: validate the suite (bad input: exit 2 before any compute),
+    expand its plan, run every trial that has no ok record yet through `executor` (each record
+    written as its trial ends), note the run in runs/<run_id>.json and print the leaderboard.
+    Returns the exit code: 0 all ok, 1 a trial failed or diverged, 130 interrupted."""
     from harness.quiet import quiet_libraries
 
     quiet_libraries(verbose)  # no progress bars from validation's data loading

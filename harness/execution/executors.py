@@ -10,9 +10,17 @@ on one results dir never run it twice (harness.execution.sequential, harness.sto
 from __future__ import annotations
 
 from harness.quiet import quiet_libraries
+from harness.store.store import ResultsStore
+from harness.suite.schema import Suite
+from harness.trial import Trial
+
+# The drivers import torch-heavy modules inside: this module is imported by `harness run` before
+# the OpenMP policy is chosen, and by `report`, which must stay light.
 
 
-def run_local(trials, suite, store, run_id, *, verbose=False, echo=print) -> dict[str, str]:
+def run_local(trials: list[Trial], suite: Suite, store: ResultsStore, run_id: str, *,
+              verbose: bool = False, echo=print) -> dict[str, str]:
+    """One trial at a time in this process (harness.execution.sequential)."""
     import transformers  # noqa: F401  (imported here so quiet_libraries silences it too)
 
     from harness.execution.sequential import run_trials
@@ -21,7 +29,8 @@ def run_local(trials, suite, store, run_id, *, verbose=False, echo=print) -> dic
     return run_trials(trials, suite, store, run_id, verbose=verbose, echo=echo)
 
 
-def run_local_or_jobs(trials, suite, store, run_id, *, jobs=1, retries=None, verbose=False,
+def run_local_or_jobs(trials: list[Trial], suite: Suite, store: ResultsStore, run_id: str, *,
+                      jobs: int = 1, retries: int | None = None, verbose: bool = False,
                       echo=print, **_) -> dict[str, str]:
     """`local`: in this process one at a time; with `--jobs N` (N > 1) through worker processes."""
     if jobs <= 1:
@@ -37,8 +46,9 @@ def run_local_or_jobs(trials, suite, store, run_id, *, jobs=1, retries=None, ver
                         verbose=verbose, echo=echo)
 
 
-def run_ray(trials, suite, store, run_id, *, address=None, retries=None, verbose=False, echo=print,
-            **_) -> dict[str, str]:
+def run_ray(trials: list[Trial], suite: Suite, store: ResultsStore, run_id: str, *,
+            address: str | None = None, retries: int | None = None, verbose: bool = False,
+            echo=print, **_) -> dict[str, str]:
     """`ray`: each trial a Ray task with the suite's resources (harness.execution.ray.backend)."""
     from harness.execution.parallel import DEFAULT_RETRIES, run_parallel
     from harness.execution.ray.backend import RayBackend
@@ -49,4 +59,4 @@ def run_ray(trials, suite, store, run_id, *, address=None, retries=None, verbose
                         job_options=backend.job_options(trials), verbose=verbose, echo=echo)
 
 
-EXECUTORS = {"local": run_local_or_jobs, "ray": run_ray}
+EXECUTORS = {"local": run_local_or_jobs, "ray": run_ray}  # --executor NAME: one line each

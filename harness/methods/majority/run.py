@@ -13,11 +13,14 @@ import numpy as np
 
 from harness.data.load import LABEL, column_values
 from harness.methods.base import MethodOutcome
+from harness.methods.context import TrialContext
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
+from harness.trial import Trial
 
 
-def run(trial, ctx) -> MethodOutcome:
+def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
+    """Predict the train split's most frequent label (ties: lowest id) for every row."""
     start = time.perf_counter()
     data = ctx.prepared(trial.dataset)
     counts = Counter(column_values(data.splits["train"], LABEL))

@@ -9,12 +9,15 @@ import time
 
 from harness.fingerprint import model_dir
 from harness.methods.base import MethodOutcome
+from harness.methods.context import TrialContext
 from harness.methods.mteb.encoder import mteb_encoder
 from harness.methods.mteb.tasks import build_task
 from harness.models.files import model_facts
+from harness.trial import Trial
 
 
-def run(trial, ctx) -> MethodOutcome:
+def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
+    """`mteb.evaluate` of the trial's task on its model; every numeric score per eval split."""
     import warnings
 
     import mteb

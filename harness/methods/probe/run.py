@@ -11,12 +11,14 @@ import numpy as np
 from harness.data.load import LABEL, PAIR, TEXT, column_values
 from harness.fingerprint import model_dir
 from harness.methods.base import MethodOutcome
+from harness.methods.context import TrialContext
 from harness.methods.probe.cache import EmbeddingCache, cache_key
 from harness.methods.probe.classifiers import build_classifier
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
 from harness.models.files import model_facts
 from harness.models.load import load_tokenizer, model_source, resolve_precision
+from harness.trial import Trial
 
 _DTYPES = {"bf16": "bfloat16", "fp16": "float16", "float32": None}
 
@@ -49,7 +51,9 @@ def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, 
     return array, False, time.perf_counter() - t0
 
 
-def run(trial, ctx) -> MethodOutcome:
+def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
+    """Features of every split (cached), the classifier fit on train (random_state = the seed),
+    validation and test scored in row order."""
     spec, opts = trial.model, trial.key_material["method"]
     data = ctx.prepared(trial.dataset)
     precision = resolve_precision(spec.dtype)
