@@ -56,34 +56,7 @@ def load_raw(spec: DatasetSpec):
     if spec.files is not None:
         out = {}
         for split, path in spec.files.items():
-            builder, kwargs = BUILDERS[spec.file_format(split)]
-            if os.path.isdir(path):
-                raise DataError(f"{path} is a directory, not a data file", field=f"files.{split}")
-            if builder == "csv":
-                _check_header(path, kwargs.get("delimiter", ","), f"files.{split}")
-            try:
-                with _quiet_loader_errors():  # we report the cause in one line instead
-                    out[split] = datasets.load_dataset(builder, data_files={split: path},
-                                                       split=split, **kwargs)
-            except FileNotFoundError:
-                raise DataError(f"file not found: {path}", field=f"files.{split}") from None
-            except UnicodeDecodeError as e:
-                raise DataError(f"{path} is not UTF-8 text (byte {e.start})",
-                                field=f"files.{split}") from None
-            except Exception as e:  # pyarrow/pandas parse errors come in many classes
-                if "corresponds to no data" in str(e):  # datasets' words for a header-only file
-                    raise DataError(f"split {split} has no rows ({path})",
-                                    field=f"files.{split}") from None
-                cause = _root_cause(e)
-                if isinstance(cause, UnicodeDecodeError):
-                    raise DataError(f"{path} is not UTF-8 text ({cause.reason}: byte "
-                                    f"0x{cause.object[cause.start]:02x}); save it as UTF-8",
-                                    field=f"files.{split}") from None
-                if type(cause).__name__ == "EmptyDataError":
-                    raise DataError(f"{path} is empty (no header, no rows)",
-                                    field=f"files.{split}") from None
-                raise DataError(f"cannot read {path} as {spec.file_format(split)}: "
-                                f"{first_line(cause)}", field=f"files.{split}") from None
+            out[split] = read_table(path, spec.file_format(split), f"files.{split}", f"split {split}")
         return datasets.DatasetDict(out)
     hub = spec.hub
     try:
@@ -96,6 +69,40 @@ def load_raw(spec: DatasetSpec):
         raise DataError(f"hub dataset {hub.id} has splits {sorted(loaded)}; "
                         f"need train (map others with hub.splits)", field="hub.splits")
     return datasets.DatasetDict({ours: loaded[theirs] for ours, theirs in mapping.items()})
+
+
+def read_table(path: str, fmt: str, field: str, what: str, text_columns: bool = False):
+    """One data file as a Dataset, every problem a one-line DataError(field=...); `what` names it
+    in messages ("split test"). text_columns: csv/tsv cells stay text (ids like 007 keep their
+    zeros and match the same ids in other files)."""
+    import datasets
+
+    builder, kwargs = BUILDERS[fmt]
+    if os.path.isdir(path):
+        raise DataError(f"{path} is a directory, not a data file", field=field)
+    if builder == "csv":
+        header = _check_header(path, kwargs.get("delimiter", ","), field)
+        if text_columns and header:
+            kwargs = {**kwargs, "features": datasets.Features(
+                {c: datasets.Value("string") for c in header})}
+    try:
+        with _quiet_loader_errors():  # we report the cause in one line instead
+            return datasets.load_dataset(builder, data_files={"rows": path}, split="rows", **kwargs)
+    except FileNotFoundError:
+        raise DataError(f"file not found: {path}", field=field) from None
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path} is not UTF-8 text (byte {e.start})", field=field) from None
+    except Exception as e:  # pyarrow/pandas parse errors come in many classes
+        if "corresponds to no data" in str(e):  # datasets' words for a header-only file
+            raise DataError(f"{what} has no rows ({path})", field=field) from None
+        cause = _root_cause(e)
+        if isinstance(cause, UnicodeDecodeError):
+            raise DataError(f"{path} is not UTF-8 text ({cause.reason}: byte "
+                            f"0x{cause.object[cause.start]:02x}); save it as UTF-8",
+                            field=field) from None
+        if type(cause).__name__ == "EmptyDataError":
+            raise DataError(f"{path} is empty (no header, no rows)", field=field) from None
+        raise DataError(f"cannot read {path} as {fmt}: {first_line(cause)}", field=field) from None
 
 
 def prepare(spec: DatasetSpec, raw=None) -> PreparedData:
@@ -278,19 +285,21 @@ def first_line(e: BaseException) -> str:
     return (text[0] if text else type(e).__name__)[:300]
 
 
-def _check_header(path: str, delimiter: str, field: str) -> None:
-    """pandas renames a repeated column to `name.1` and reads the first: say so instead."""
+def _check_header(path: str, delimiter: str, field: str) -> list[str]:
+    """The csv header; pandas renames a repeated column to `name.1` and reads the first: say so
+    instead."""
     import csv
 
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             header = next(csv.reader(f, delimiter=delimiter), [])
     except (OSError, UnicodeDecodeError, csv.Error):
-        return  # the load itself reports unreadable files
+        return []  # the load itself reports unreadable files
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
         raise DataError(f"{path}: column {repeated[0]!r} appears {header.count(repeated[0])} times "
                         "in the header", field=field)
+    return header
 
 
 def _root_cause(e: BaseException) -> BaseException:

@@ -9,7 +9,8 @@ folder's `__init__.py` defines `METHOD`, an instance of a `Method` subclass that
   `model_dataset_trials` and `model_trials`, asked in plan order by harness.plan;
 - `check`: validate-time checks that need files or packages (harness.suite.checks);
 - `run(trial, ctx) -> MethodOutcome`: one trial; harness.execution makes the record;
-- `row_label`, `headline`, `report_tables`: how its records show in reports and progress lines.
+- `row_label`, `headline`, `report_tables`, `report_details`: how its records show in reports
+  and progress lines.
 
 A method imports only what lies below it (harness.specs, data, models, metrics, fingerprint,
 trial, store); its `run` imports torch and the like inside, so `validate` and `report` stay light.
@@ -18,6 +19,7 @@ trial, store); its `run` imports torch and the like inside, so `validate` and `r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar, Protocol
 
 import numpy as np
@@ -82,6 +84,7 @@ class MethodTable:
     columns: list[str]
     rows: list[dict[str, str | int | float | None]]
     notes: list[str] = field(default_factory=list)
+    detail: bool = False  # a detail view (long texts): the HTML page and JSON only
 
 
 class SuiteFile(Protocol):
@@ -163,4 +166,9 @@ class Method(Protocol):
 
     def report_tables(self, records: list[TrialRecord]) -> list[MethodTable]:
         """Tables of its own, after the shared ones, from this method's records of the plan."""
+        return []
+
+    def report_details(self, records: list[TrialRecord], root: Path) -> list[MethodTable]:
+        """Detail views read from the records' artifacts under the results dir `root` (e.g.
+        mteb's worst queries), after its tables; `detail=True` ones show in HTML and JSON."""
         return []

@@ -1,5 +1,6 @@
 """The tables methods contribute (harness.methods.base.MethodTable), after the shared ones, in
-registry order: the mteb table, say. Each gets its method's records of the latest plan."""
+registry order: the mteb table, say, and its detail views (worst retrieval queries). Each gets
+its method's records of the latest plan."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ def method_tables(ctx: ReportContext) -> list[Table]:
         records = [r for r in ctx.all_records if r.method == method.name]
         if records:
             out += [as_table(t) for t in method.report_tables(records)]
+            out += [as_table(t) for t in method.report_details(records, ctx.store.root)]
     return out
 
 
 def as_table(table: MethodTable) -> Table:
     """A str as text, an int as a count, a float as a number (4 digits), None as —."""
-    out = Table(table.key, table.title, list(table.columns), notes=list(table.notes))
+    out = Table(table.key, table.title, list(table.columns), notes=list(table.notes),
+                detail=table.detail)
     for row in table.rows:
         out.data.append(dict(row))
         out.rows.append([_cell(row.get(column)) for column in table.columns])

@@ -34,6 +34,8 @@ def markdown(report) -> str:
 
     parts = []
     for t in report.tables:
+        if t.detail:
+            continue
         body = tabulate([[_md_cell(c.text, c.mark) for c in row] for row in t.rows],
                         headers=[_md_cell(c, "") for c in t.columns], tablefmt="github",
                         disable_numparse=True)
@@ -50,6 +52,8 @@ def latex(report) -> str:
 
     parts = []
     for t in report.tables:
+        if t.detail:
+            continue
         body = tabulate([[_latex_cell(c.text, c.mark) for c in row] for row in t.rows],
                         headers=[_latex_cell(c, "") for c in t.columns], tablefmt="latex_raw",
                         disable_numparse=True)

@@ -26,6 +26,7 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     data: list[dict] = field(default_factory=list)  # machine-readable rows (csv/json)
     notes: list[str] = field(default_factory=list)
+    detail: bool = False  # a detail view of long texts: HTML and JSON only (not md/latex/csv)
 
 
 def fmt_number(value: float | None, digits: int = 4) -> str:

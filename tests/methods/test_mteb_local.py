@@ -177,8 +177,8 @@ def _line_of(path, needle: str) -> int:
     ("\n      - JSTS\n      - JSTZ\n", "- JSTZ", "methods.0.tasks.1.name",
      "unknown MTEB task: 'JSTZ' not found. Did you mean: 'JSTS'?"),
     ("\n      - {{name: t, type: regression, files: {{test: {d}/sts.jsonl}}}}\n", "regression",
-     "methods.0.tasks.0.type", "Input should be 'classification', 'pair_classification', 'sts' "
-     "or 'clustering'"),
+     "methods.0.tasks.0.type", "should be 'classification', 'pair_classification', 'sts', "
+     "'clustering', 'retrieval' or 'reranking'"),
     ("\n      - name: t\n        type: sts\n        files: {{test: {d}/sts.jsonl}}\n"
      "        text_column: sentence1\n        text_pair_column: second\n", "text_pair_column",
      "methods.0.tasks.0.text_pair_column", "column 'second' not in split test (columns: "

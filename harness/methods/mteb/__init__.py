@@ -1,9 +1,11 @@
 """mteb: MTEB tasks (by name from mteb's registry, or local from the suite's files) evaluated on
 each model with `mteb.evaluate`, one trial per model × task.
 
-spec.py (suite entry, local task types) · plan.py (trials, keys) · checks.py (task names, local
-files) · run.py · tasks.py (mteb task objects) · local_tasks.py (files -> mteb columns) ·
-encoder.py (the model as a SentenceTransformer with its own ModelMeta) · report.py (its table).
+spec.py (suite entry, local task types, search) · plan.py (trials, keys) · checks.py (task names,
+local files) · run.py · tasks.py (mteb task objects) · local_tasks.py (files -> mteb columns) ·
+retrieval_data.py (corpus, queries, judgements; reranking rows) · search.py (embeddings cache,
+exact and FAISS search) · per_query.py (per-query scores, worst queries) · encoder.py (the model
+as a SentenceTransformer with its own ModelMeta) · report.py (its tables).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from harness.methods.base import Method, MethodOutcome
 from harness.methods.mteb.checks import check_mteb
 from harness.methods.mteb.plan import mteb_trials
-from harness.methods.mteb.report import embeddings_table
+from harness.methods.mteb.report import embeddings_table, worst_queries_table
 from harness.methods.mteb.spec import MtebMethod
 
 
@@ -40,6 +42,10 @@ class Mteb(Method):
 
     def report_tables(self, records):
         table = embeddings_table(records)
+        return [table] if table is not None else []
+
+    def report_details(self, records, root):
+        table = worst_queries_table(records, root)
         return [table] if table is not None else []
 
 

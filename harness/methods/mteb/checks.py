@@ -13,17 +13,18 @@ from harness.errors import HarnessError
 from harness.methods.base import Finding, SuiteFile
 from harness.methods.mteb.spec import MtebMethod, MtebTaskSpec
 
-LOADING_CODE = (*PREPARING_CODE, Path(__file__).with_name("local_tasks.py"))
+LOADING_CODE = (*PREPARING_CODE, Path(__file__).with_name("local_tasks.py"),
+                Path(__file__).with_name("retrieval_data.py"))
 
 
 def checked_local_task(task: MtebTaskSpec) -> tuple[dict, bool]:
-    """({'rows': {split: n}}, remembered) of a local MTEB task's files (raises DataError)."""
+    """({'rows': {part: n}}, remembered) of a local MTEB task's files (raises DataError)."""
     def check():
-        from harness.methods.mteb.local_tasks import load_local_task
+        from harness.methods.mteb.local_tasks import local_task_rows
 
-        return {"rows": {split: len(ds) for split, ds in load_local_task(task).items()}}
+        return {"rows": local_task_rows(task)}
 
-    return remembered("mteb-local-task", task, dict(task.files), check, LOADING_CODE)
+    return remembered("mteb-local-task", task, task.data_files(), check, LOADING_CODE)
 
 
 def check_mteb(method: MtebMethod, j: int,
@@ -31,10 +32,11 @@ def check_mteb(method: MtebMethod, j: int,
     findings, errors = [], []
     named = [(k, t) for k, t in enumerate(method.tasks) if not t.local]
     if named:
-        unknown = unknown_task_names([t.name for _, t in named])
+        problems = named_task_problems([t for _, t in named])
         for k, task in named:
-            if task.name in unknown:
-                errors.append(loaded.error(unknown[task.name], ("methods", j, "tasks", k, "name")))
+            if task.name in problems:
+                field, message = problems[task.name]
+                errors.append(loaded.error(message, ("methods", j, "tasks", k, field)))
             else:
                 findings.append(Finding(f"mteb task {task.name}", "not checked",
                                         "in mteb's registry; its data needs the hub"))
@@ -48,22 +50,30 @@ def check_mteb(method: MtebMethod, j: int,
                    *[int(p) if p.isdigit() else p for p in (e.field or "").split(".") if p])
             errors.append(loaded.error(e.message, loc))
             continue
-        sizes = ", ".join(f"{split} {rows}" for split, rows in summary["rows"].items())
+        sizes = ", ".join(f"{part} {rows}" for part, rows in summary["rows"].items())
         findings.append(Finding(f"mteb task {task.name}", "ok", f"local {task.type}; {sizes}"))
     return findings, errors
 
 
-def unknown_task_names(names: list[str]) -> dict[str, str]:
-    """name -> message, for names not in mteb's registry (imports mteb)."""
+def named_task_problems(tasks) -> dict[str, tuple[str, str]]:
+    """name -> (field, message) for named tasks not in mteb's registry or asking for subsets
+    the task lacks (imports mteb)."""
     try:
         import mteb
     except ImportError:
-        return {n: "naming an MTEB task needs mteb: pip install 'harness[embeddings]'" for n in names}
+        return {t.name: ("name", "naming an MTEB task needs mteb: pip install 'harness[embeddings]'")
+                for t in tasks}
     out = {}
-    for name in names:
+    for task in tasks:
         try:
-            mteb.get_task(name)
+            found = mteb.get_task(task.name)
         except KeyError as e:
             hint = str(e.args[0] if e.args else e).removeprefix("KeyError: ")
-            out[name] = f"unknown MTEB task: {hint}"
+            out[task.name] = ("name", f"unknown MTEB task: {hint}")
+            continue
+        known = list(found.metadata.hf_subsets_to_langscripts) or ["default"]
+        unknown = [s for s in task.subsets or [] if s not in known]
+        if unknown:
+            out[task.name] = ("subsets", f"{task.name} has no subset {unknown[0]!r} "
+                                         f"(subsets: {', '.join(known[:30])})")
     return out

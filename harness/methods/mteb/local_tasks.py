@@ -3,6 +3,7 @@
 Imports `datasets` only (no torch, no mteb), so `harness validate` runs the same code as a trial.
 Columns after loading, per type: classification `text`, `label`; pair_classification `sentence1`,
 `sentence2`, `labels` (0/1); sts `sentence1`, `sentence2`, `score`; clustering `sentences`, `labels`.
+retrieval and reranking: corpus, queries and judgements per split (retrieval_data.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 
 from harness.data.load import BUILDERS, DataError, column_values, first_line
+from harness.methods.mteb.retrieval_data import load_reranking, load_retrieval
 
 _COLUMNS = {  # type -> [(suite field, mteb column)]
     "classification": [("text_column", "text"), ("label_column", "label")],
@@ -21,10 +23,23 @@ _COLUMNS = {  # type -> [(suite field, mteb column)]
 }
 
 
+def local_task_rows(task) -> dict[str, int]:
+    """What validate prints about a local task's files (loads and checks them all)."""
+    loaded = load_local_task(task)
+    if task.type in ("retrieval", "reranking"):
+        return loaded.rows
+    return {split: len(ds) for split, ds in loaded.items()}
+
+
 def load_local_task(task):
-    """DatasetDict of the task's splits with mteb's columns; DataError(field=...) on bad input."""
+    """DatasetDict of the task's splits with mteb's columns (retrieval, reranking: a
+    RetrievalData); DataError(field=...) on bad input."""
     import datasets
 
+    if task.type == "retrieval":
+        return load_retrieval(task)
+    if task.type == "reranking":
+        return load_reranking(task)
     out = {}
     for split, path in task.files.items():
         builder, kwargs = BUILDERS[task.file_format(split)]

@@ -1,8 +1,9 @@
 """mteb trials: model × task (mteb's own protocol seed).
 
 Key material: the pooling, the model's material, the task's settings and, for a local task, the
-content of its files (a named task's data revision is pinned by the mteb version), and the
-versions of torch, transformers, mteb, sentence-transformers and scikit-learn.
+content of its files (a named task's data revision is pinned by the mteb version), how a
+retrieval task searches (exact or FAISS), and the versions of torch, transformers, mteb,
+sentence-transformers and scikit-learn (faiss-cpu too where a task may use it).
 """
 
 from __future__ import annotations
@@ -14,30 +15,47 @@ from harness.specs.model import ModelSpec
 from harness.trial import KEY_VERSION, Trial, safe_name, trial_key
 
 MTEB_PACKAGES = ("torch", "transformers", "mteb", "sentence-transformers", "scikit-learn")
-_TASK_NOT_IN_KEY = {"files"}
+FILE_FIELDS = {"files", "corpus", "queries", "qrels", "beir"}  # their content is the fingerprint
 
 
 def task_material(task: MtebTaskSpec, fingerprints: dict) -> dict:
-    """A local task: its settings and the content of its files; a named one: its name (the data
-    revision is pinned by the mteb version, which is in the packages)."""
-    body = task.model_dump(mode="json", exclude=_TASK_NOT_IN_KEY)
+    """A local task: its settings and the content of its files; a named one: its name and
+    subsets (the data revision is pinned by the mteb version, which is in the packages)."""
+    body = task.model_dump(mode="json", exclude=FILE_FIELDS)
     if task.local:
         body["fingerprint"] = fingerprints.setdefault(
             ("task", task.name),
-            {split: file_digest(path) for split, path in sorted(task.files.items())})
+            {role: file_digest(path) for role, path in sorted(task.data_files().items())})
     return body
+
+
+def search_material(method: MtebMethod, task: MtebTaskSpec) -> dict | None:
+    """How a retrieval task searches its corpus (None for tasks that never search a corpus:
+    local non-retrieval types and reranking, which scores given candidates). A named task may
+    be a retrieval task: it gets the settings too (knowing would mean importing mteb here)."""
+    if task.local and task.type != "retrieval":
+        return None
+    out = {"search": method.search}
+    if method.search != "exact":
+        out.update(faiss_index=method.faiss_index, faiss_params=method.faiss_params)
+    if method.search == "auto":
+        out["faiss_from"] = method.faiss_from
+    return out
 
 
 def mteb_trials(method: MtebMethod, model: ModelSpec, plan: PlanInputs) -> list[Trial]:
     packages = package_versions(MTEB_PACKAGES)
+    faiss = package_versions(("faiss-cpu",)) if method.search != "exact" else {}
     model_material = plan.model_material(model)
     trials = []
     for task in method.tasks:
+        search = search_material(method, task)
         material = {
             "key_version": KEY_VERSION,
-            "method": {"type": "mteb", "pooling": method.pooling},
+            "method": {"type": "mteb", "pooling": method.pooling,
+                       **({"search": search} if search else {})},
             "model": model_material, "task": task_material(task, plan.fingerprints),
-            "packages": packages,
+            "packages": {**packages, **(faiss if search else {})},
         }
         key = trial_key(material)
         slug = "__".join(safe_name(p) for p in (model.display_name, task.name, "mteb"))

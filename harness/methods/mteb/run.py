@@ -1,7 +1,9 @@
 """mteb: one MTEB task (by name, or local from the suite) evaluated on one model by
 `mteb.evaluate`. mteb's own result JSON stays in the results dir (<dir>/mteb/results/...), named in
 the record's artifacts; its main_score and every numeric score of each eval split go into
-record.metrics[split]."""
+record.metrics[split]. A retrieval or reranking task encodes through the on-disk embeddings
+cache and searches exactly or through FAISS (search.py); its per-query scores and worst queries
+go to <dir>/mteb/queries/<trial_id>.json (per_query.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from harness.fingerprint import model_dir
 from harness.methods.base import MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.mteb.encoder import mteb_encoder
+from harness.methods.mteb.per_query import QueryView
 from harness.methods.mteb.tasks import build_task
 from harness.models.files import model_facts
 from harness.trial import Trial
@@ -35,12 +38,21 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
     device = device_name()
     encoder, pooling = ctx.cached(("mteb-encoder", spec.display_name, method.pooling),
                                   lambda: mteb_encoder(spec, material["model"], method.pooling, device))
+    log: list[dict] = []
+    searching = task.metadata.type in ("Retrieval", "Reranking")
+    view = None
+    model = encoder
+    if searching:
+        model = search_model(encoder, task, trial, ctx, pooling, log)
+        view = QueryView(task, task.metadata.main_score)
     cache = mteb.ResultCache(cache_path=ctx.store.root / "mteb")
     t0 = time.perf_counter()
     # "always": harness already decided this trial must run (no ok record for its key).
-    result = mteb.evaluate(encoder, task, cache=cache, overwrite_strategy="always",
-                           encode_kwargs={"batch_size": method.batch_size},
-                           show_progress_bar=ctx.verbose)
+    encode_kwargs = {"batch_size": method.batch_size}
+    if searching:  # else mteb's "Searching corpus" bar shows even without show_progress_bar
+        encode_kwargs["show_progress_bar"] = ctx.verbose
+    result = mteb.evaluate(model, task, cache=cache, overwrite_strategy="always",
+                           encode_kwargs=encode_kwargs, show_progress_bar=ctx.verbose)
     seconds = time.perf_counter() - t0
     if result.exceptions:
         raise RuntimeError(f"mteb failed on {task_spec.name}: {result.exceptions[0]}")
@@ -52,13 +64,72 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
                           if isinstance(v, (int, float)) and not isinstance(v, bool)}
     eval_split = task.metadata.eval_splits[0]
     path = cache.get_task_result_path(task.metadata.name, encoder.mteb_model_meta)
+    artifacts = {"mteb_result": path.relative_to(ctx.store.root).as_posix()}
+    if view is not None and view.views:
+        artifacts["queries"] = save_views(ctx, trial, view.views, eval_split)
+    encodes = [e for e in log if "encode" in e]
     local = model_dir(spec)
     return MethodOutcome(
         metrics=metrics, test_label_ids=None, test_predictions=None,
-        timing={"eval_runtime_s": seconds}, model_facts=model_facts(local) if local else None,
-        precision="float32", artifacts={"mteb_result": path.relative_to(ctx.store.root).as_posix()},
+        timing={"eval_runtime_s": seconds}, log_history=log,
+        model_facts=model_facts(local) if local else None,
+        precision="float32", artifacts=artifacts,
+        cache_hits={"embeddings": all(e["cache_hit"] for e in encodes)} if encodes else {},
         embedding={"pooling": pooling, "task_type": task.metadata.type,
                    "main_score_name": task.metadata.main_score, "eval_split": eval_split})
+
+
+def search_model(encoder, task, trial: Trial, ctx: TrialContext, pooling: str, log: list):
+    """The encoder behind the embeddings cache, wrapped for mteb's search with an exact or a
+    FAISS index (search: auto picks FAISS from faiss_from passages on)."""
+    from harness.fingerprint import package_versions
+    from harness.methods.mteb.search import CachedEncoder, ExactIndex, FaissIndex, search_wrapper
+    from harness.models.embedding_cache import EmbeddingCache
+
+    method = trial.method_spec
+    identity = {"model": trial.key_material["model"], "pooling": pooling,
+                "packages": package_versions(("torch", "transformers", "sentence-transformers"))}
+    cached = CachedEncoder(encoder, EmbeddingCache(ctx.store.root / "cache" / "embeddings"),
+                           identity, log)
+    similarity = _similarity(encoder)
+    corpus = _corpus_size(task)
+    use_faiss = task.metadata.type == "Retrieval" and (
+        method.search == "faiss" or (method.search == "auto" and corpus >= method.faiss_from))
+    if use_faiss:
+        try:
+            import faiss  # noqa: F401
+        except ImportError:
+            raise RuntimeError(f"{task.metadata.name}: FAISS search ({method.search}, corpus "
+                               f"{corpus} passages) needs faiss: pip install 'harness[faiss]'") from None
+        backend = FaissIndex(similarity, log, method.faiss_index, method.faiss_params)
+    else:
+        backend = ExactIndex(similarity, log)
+    return search_wrapper(cached, backend)
+
+
+def _similarity(encoder) -> str:
+    fn = encoder.mteb_model_meta.similarity_fn_name
+    value = str(getattr(fn, "value", fn) or "cosine")
+    if value not in ("cosine", "dot", "euclidean"):
+        raise RuntimeError(f"retrieval search does not support the similarity {value!r}")
+    return value
+
+
+def _corpus_size(task) -> int:
+    """Passages of the largest corpus the task searches (loads the task's data)."""
+    task.load_data()
+    task.convert_v1_dataset_format_to_v2(num_proc=None)
+    return max((len(split["corpus"]) for subsets in task.dataset.values()
+                for split in subsets.values()), default=0)
+
+
+def save_views(ctx: TrialContext, trial: Trial, views: list[dict], eval_split: str) -> str:
+    from harness.store.files import atomic_write_json
+
+    path = ctx.store.root / "mteb" / "queries" / f"{trial.trial_id}.json"
+    atomic_write_json(path, {"task": trial.dataset.name, "model": trial.model.display_name,
+                             "eval_split": eval_split, "views": views})
+    return path.relative_to(ctx.store.root).as_posix()
 
 
 def _mean_over_subsets(subsets: list[dict]) -> dict:

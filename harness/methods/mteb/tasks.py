@@ -7,7 +7,8 @@ from __future__ import annotations
 import hashlib
 
 from harness.methods.mteb.local_tasks import load_local_task
-from harness.methods.mteb.spec import MTEB_TYPES
+from harness.methods.mteb.plan import FILE_FIELDS
+from harness.methods.mteb.spec import MTEB_TYPES, SEARCH_TYPES
 
 
 def _abstract(task_type: str):
@@ -17,6 +18,8 @@ def _abstract(task_type: str):
         from mteb.abstasks.pair_classification import AbsTaskPairClassification as base
     elif task_type == "sts":
         from mteb.abstasks.sts import AbsTaskSTS as base
+    elif task_type in SEARCH_TYPES:  # mteb 2.x: reranking = retrieval over given candidates
+        from mteb.abstasks.retrieval import AbsTaskRetrieval as base
     else:
         from mteb.abstasks.clustering import AbsTaskClustering as base
     return base
@@ -24,7 +27,7 @@ def _abstract(task_type: str):
 
 def local_revision(task, fingerprint: dict) -> str:
     """A content label for mteb's `dataset.revision`: the files' digests and the task settings."""
-    text = repr(sorted(fingerprint.items())) + task.model_dump_json(exclude={"files"})
+    text = repr(sorted(fingerprint.items())) + task.model_dump_json(exclude=FILE_FIELDS)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -33,7 +36,7 @@ def build_task(task, fingerprint: dict | None = None):
     if not task.local:
         import mteb
 
-        return mteb.get_task(task.name)
+        return mteb.get_task(task.name, hf_subsets=task.subsets)
     from mteb.abstasks.task_metadata import TaskMetadata
 
     metadata = TaskMetadata(
@@ -61,7 +64,10 @@ def _load_data(task):
     def load_data(self, *args, **kwargs) -> None:
         if self.data_loaded:
             return
-        self.dataset = load_local_task(task)
+        loaded = load_local_task(task)
+        if task.type in SEARCH_TYPES:  # {hf_subset: {split: RetrievalSplitData}}
+            loaded = {"default": {split: data.mteb() for split, data in loaded.splits.items()}}
+        self.dataset = loaded
         self.data_loaded = True
 
     return load_data

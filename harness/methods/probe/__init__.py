@@ -2,8 +2,8 @@
 light scikit-learn classifier, one trial per pooling × classifier × seed.
 
 spec.py (suite entry) · plan.py (trials, keys) · checks.py (pooler weights, layer) · run.py ·
-extract.py (batched features in row order) · pooling.py · classifiers.py · cache.py (features
-on disk).
+extract.py (batched features in row order) · pooling.py · classifiers.py; features are cached
+on disk by harness.models.embedding_cache (shared with mteb retrieval).
 """
 
 from __future__ import annotations

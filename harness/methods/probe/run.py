@@ -12,10 +12,10 @@ from harness.data.load import LABEL, PAIR, TEXT, column_values
 from harness.fingerprint import model_dir
 from harness.methods.base import MethodOutcome
 from harness.methods.context import TrialContext
-from harness.methods.probe.cache import EmbeddingCache, cache_key
 from harness.methods.probe.classifiers import build_classifier
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
+from harness.models.embedding_cache import EmbeddingCache, cache_key
 from harness.models.files import model_facts
 from harness.models.load import load_tokenizer, model_source, resolve_precision
 from harness.trial import Trial

@@ -1,8 +1,11 @@
-"""On-disk embedding cache: one .npy per (model content, dataset content and preparation, split,
-pooling, layer, max_length, precision), under <results dir>/cache/embeddings/.
+"""On-disk embedding cache: one float32 .npy per key, under <results dir>/cache/embeddings/.
 
-Every classifier and seed of a probe reuses the arrays; so does a later run of the suite.
-Files are written atomically (temp file + rename), so a crash never leaves a half array.
+The caller's key material says what the array is: the model's key material (content hash or hub
+commit, settings) and everything else the vectors depend on. The probe keys on the dataset
+content and preparation, split, pooling, layer, max_length and precision (every classifier and
+seed reuses the arrays); mteb retrieval on the model, the prompt and the texts themselves (every
+task and run over the same corpus reuses them). Files are written atomically (temp file +
+rename), so a crash never leaves a half array.
 """
 
 from __future__ import annotations
