@@ -195,15 +195,21 @@ def _resolve_paths(data: dict, base: Path) -> dict:
     return data
 
 
+_PATH_KEYS = {"files", "corpus", "queries", "qrels", "beir"}  # mteb local tasks' files
+
+
 def _absolute_files(node: Any, absolute) -> None:
-    """Every `files:` mapping inside a method entry names files relative to the suite file."""
+    """Every `files:` mapping (and an mteb retrieval task's `corpus:`, `queries:`, `qrels:`,
+    `beir:`) inside a method entry names files relative to the suite file."""
     if isinstance(node, list):
         for item in node:
             _absolute_files(item, absolute)
     elif isinstance(node, dict):
         for key, value in node.items():
-            if key == "files" and isinstance(value, dict):
+            if key in _PATH_KEYS and isinstance(value, dict):
                 node[key] = {k: absolute(v) for k, v in value.items()}
+            elif key in _PATH_KEYS and isinstance(value, str):
+                node[key] = absolute(value)
             else:
                 _absolute_files(value, absolute)
 

@@ -338,3 +338,67 @@ def test_report_has_retrieval_columns_and_worst_queries_in_html_only(runs, capsy
     html = (results / "r.html").read_text()
     assert "Worst queries of the best model per retrieval task" in html
     assert worst[0]["query"] in html.replace("&#x27;", "'")
+
+
+# --- named retrieval tasks: mteb's own task classes, data from a snapshot folder ----------------
+
+@pytest.fixture
+def named_snapshots(tmp_path, monkeypatch):
+    """JaGovFaqsRetrieval and MIRACLRetrieval (ja) with small generated data in the layout of
+    their hub repos, each task object pointed at its folder (as harness.hub will do with the HF
+    cache snapshot of mteb's pinned commit): no network."""
+    import mteb
+
+    folders = {"JaGovFaqsRetrieval": rd.write_hub_snapshot(
+                   tmp_path / "jagovfaqs", rd.hub_retrieval_configs("", "test")),
+               "MIRACLRetrieval": rd.write_hub_snapshot(
+                   tmp_path / "miracl", rd.hub_retrieval_configs("ja-", "dev", seed=4))}
+    real = mteb.get_task
+
+    def get_task(name, *args, **kwargs):
+        task = real(name, *args, **kwargs)
+        if name in folders:
+            dataset = {**task.metadata.dataset, "path": str(folders[name])}
+            task.metadata = task.metadata.model_copy(update={"dataset": dataset})
+        return task
+
+    monkeypatch.setattr(mteb, "get_task", get_task)
+    return folders
+
+
+NAMED = "\n      - JaGovFaqsRetrieval\n      - {name: MIRACLRetrieval, subsets: [ja]}\n"
+
+
+@pytest.mark.slow  # end to end: mteb runs
+def test_named_retrieval_tasks_run_like_local_ones(tmp_path, tiny_bert, named_snapshots, capsys):
+    path = tmp_path / "named.yaml"
+    path.write_text(SUITE.format(model=tiny_bert, extra="", tasks=NAMED), encoding="utf-8")
+    results = tmp_path / "results"
+    assert main(["run", str(path), "--results-dir", str(results)]) == 0
+    records = {r.dataset_name: r for r in ResultsStore(results).records()}
+    assert sorted(records) == ["JaGovFaqsRetrieval", "MIRACLRetrieval"]
+    for name, split in (("JaGovFaqsRetrieval", "test"), ("MIRACLRetrieval", "dev")):
+        r = records[name]
+        assert r.status == "ok", r.error
+        assert (r.embedding.task_type, r.embedding.main_score_name) == ("Retrieval", "ndcg_at_10")
+        assert r.embedding.eval_split == split and 0 <= r.metrics[split]["ndcg_at_10"] <= 1
+        assert r.config["task"]["subsets"] == (["ja"] if name == "MIRACLRetrieval" else None)
+        assert r.config["method"]["search"]["search"] == "auto"  # a named task may search
+        views = json.loads((results / r.artifacts["queries"]).read_text())["views"]
+        assert [v["subset"] for v in views] == (["ja"] if name == "MIRACLRetrieval" else ["default"])
+    capsys.readouterr()
+    assert main(["report", str(results), "--format", "json"]) == 0
+    worst = json.loads(capsys.readouterr().out)["tables"]["worst_queries"]
+    assert {w["task"] for w in worst} == {"JaGovFaqsRetrieval", "MIRACLRetrieval [ja]"}
+
+
+def test_named_task_subset_is_checked_at_validate(write_suite, tiny_bert, capsys):
+    pytest.importorskip("mteb", reason="the [embeddings] extra (mteb) is not installed")
+    path = write_suite(SUITE.format(model=tiny_bert, extra="",
+                                    tasks="\n      - {name: MIRACLRetrieval, subsets: [jp]}\n"))
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith(f"harness: error: {path}:{_line_of(path, 'MIRACL')}: "
+                             "methods.0.tasks.0.subsets: MIRACLRetrieval has no subset 'jp' "
+                             "(subsets: ar, bn, de, en, es"), err
