@@ -8,6 +8,8 @@ sentence-transformers and scikit-learn (faiss-cpu too where a task may use it).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from harness.fingerprint import file_digest, package_versions
 from harness.methods.base import PlanInputs
 from harness.methods.mteb.spec import MtebMethod, MtebTaskSpec
@@ -21,7 +23,8 @@ FILE_FIELDS = {"files", "corpus", "queries", "qrels", "beir"}  # their content i
 def task_material(task: MtebTaskSpec, fingerprints: dict) -> dict:
     """A local task: its settings and the content of its files; a named one: its name and
     subsets (the data revision is pinned by the mteb version, which is in the packages)."""
-    body = task.model_dump(mode="json", exclude=FILE_FIELDS)
+    unset = {"subsets"} if task.subsets is None else set()  # older keys never held it
+    body = task.model_dump(mode="json", exclude=FILE_FIELDS | unset)
     if task.local:
         body["fingerprint"] = fingerprints.setdefault(
             ("task", task.name),
@@ -30,10 +33,9 @@ def task_material(task: MtebTaskSpec, fingerprints: dict) -> dict:
 
 
 def search_material(method: MtebMethod, task: MtebTaskSpec) -> dict | None:
-    """How a retrieval task searches its corpus (None for tasks that never search a corpus:
-    local non-retrieval types and reranking, which scores given candidates). A named task may
-    be a retrieval task: it gets the settings too (knowing would mean importing mteb here)."""
-    if task.local and task.type != "retrieval":
+    """How a retrieval task searches its corpus; None for tasks that never search a corpus
+    (other types, and reranking, which scores each query's given candidates)."""
+    if (task.type if task.local else named_type(task.name)) not in ("retrieval", "Retrieval"):
         return None
     out = {"search": method.search}
     if method.search != "exact":
@@ -41,6 +43,18 @@ def search_material(method: MtebMethod, task: MtebTaskSpec) -> dict | None:
     if method.search == "auto":
         out["faiss_from"] = method.faiss_from
     return out
+
+
+@lru_cache(maxsize=None)
+def named_type(name: str) -> str | None:
+    """mteb's type of a registry task (imports mteb: validate has already, for the name check);
+    None when mteb or the task is missing (validate reports that)."""
+    try:
+        import mteb
+
+        return mteb.get_task(name).metadata.type
+    except (ImportError, KeyError):
+        return None
 
 
 def mteb_trials(method: MtebMethod, model: ModelSpec, plan: PlanInputs) -> list[Trial]:
