@@ -336,7 +336,7 @@ def test_report_has_retrieval_columns_and_worst_queries_in_html_only(runs, capsy
     assert "## MTEB tasks: main score" in md and "Worst queries" not in md
     assert main(["report", str(results), "--format", "html", "-o", str(results / "r.html")]) == 0
     html = (results / "r.html").read_text()
-    assert "Worst queries of the best model per retrieval task" in html
+    assert "Worst queries of the best model per retrieval or reranking task" in html
     assert worst[0]["query"] in html.replace("&#x27;", "'")
 
 

@@ -91,8 +91,8 @@ def worst_queries_table(records: list[TrialRecord], root: Path) -> MethodTable |
             best[r.dataset_name] = r
     columns = ["task", "model", "query", "score", "gold passage", "retrieved first",
                "first relevant rank"]
-    table = MethodTable("worst_queries", "Worst queries of the best model per retrieval task",
-                        columns, [], detail=True)
+    table = MethodTable("worst_queries", "Worst queries of the best model per retrieval or "
+                        "reranking task", columns, [], detail=True)
     for task, r in best.items():
         try:
             doc = json.loads((Path(root) / r.artifacts["queries"]).read_text(encoding="utf-8"))
