@@ -402,3 +402,20 @@ def test_named_task_subset_is_checked_at_validate(write_suite, tiny_bert, capsys
     assert err[0].startswith(f"harness: error: {path}:{_line_of(path, 'MIRACL')}: "
                              "methods.0.tasks.0.subsets: MIRACLRetrieval has no subset 'jp' "
                              "(subsets: ar, bn, de, en, es"), err
+
+
+def test_faiss_search_without_faiss_is_one_line_at_validate(write_suite, tiny_bert, data, capsys,
+                                                            monkeypatch):
+    from harness.methods.mteb import checks
+
+    monkeypatch.setattr(checks, "_has_faiss", lambda: False)  # as without the [faiss] extra
+    path = write_suite(SUITE.format(model=tiny_bert, extra="\n    search: faiss",
+                                    tasks=retrieval_tasks(data)))
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"harness: error: {path}:{_line_of(path, 'search:')}: methods.0.search: "
+                   "searching faq, beir-faq through FAISS needs faiss: pip install "
+                   "'harness[faiss]'"], err
+    # auto: the same corpora stay below faiss_from, so nothing is asked of faiss
+    path = write_suite(SUITE.format(model=tiny_bert, extra="", tasks=retrieval_tasks(data)))
+    assert main(["validate", str(path)]) == 0

@@ -11,6 +11,7 @@ from harness.data.checked import PREPARING_CODE, remembered
 from harness.data.load import DataError
 from harness.errors import HarnessError
 from harness.methods.base import Finding, SuiteFile
+from harness.methods.mteb.plan import named_type
 from harness.methods.mteb.spec import MtebMethod, MtebTaskSpec
 
 LOADING_CODE = (*PREPARING_CODE, Path(__file__).with_name("local_tasks.py"),
@@ -29,7 +30,7 @@ def checked_local_task(task: MtebTaskSpec) -> tuple[dict, bool]:
 
 def check_mteb(method: MtebMethod, j: int,
                loaded: SuiteFile) -> tuple[list[Finding], list[HarnessError]]:
-    findings, errors = [], []
+    findings, errors, faiss_for = [], [], []
     named = [(k, t) for k, t in enumerate(method.tasks) if not t.local]
     if named:
         problems = named_task_problems([t for _, t in named])
@@ -52,7 +53,28 @@ def check_mteb(method: MtebMethod, j: int,
             continue
         sizes = ", ".join(f"{part} {rows}" for part, rows in summary["rows"].items())
         findings.append(Finding(f"mteb task {task.name}", "ok", f"local {task.type}; {sizes}"))
+        if task.type == "retrieval" and _needs_faiss(method, summary["rows"], task):
+            faiss_for.append(task.name)
+    if method.search == "faiss" and named and not _has_faiss():
+        faiss_for += [t.name for _, t in named if named_type(t.name) == "Retrieval"]
+    if faiss_for:
+        errors.append(loaded.error(f"searching {', '.join(faiss_for)} through FAISS needs faiss: "
+                                   "pip install 'harness[faiss]'", ("methods", j, "search")))
     return findings, errors
+
+
+def _has_faiss() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("faiss") is not None
+
+
+def _needs_faiss(method: MtebMethod, rows: dict, task: MtebTaskSpec) -> bool:
+    """A local retrieval task that will search through FAISS where faiss is not installed."""
+    if method.search == "exact" or _has_faiss():
+        return False
+    work = max(rows["corpus"] * rows.get(f"{split} queries", 0) for split in task.eval_splits)
+    return method.search == "faiss" or work >= method.faiss_from
 
 
 def named_task_problems(tasks) -> dict[str, tuple[str, str]]:

@@ -81,7 +81,7 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
 
 def search_model(encoder, task, trial: Trial, ctx: TrialContext, pooling: str, log: list):
     """The encoder behind the embeddings cache, wrapped for mteb's search with an exact or a
-    FAISS index (search: auto picks FAISS from faiss_from passages on)."""
+    FAISS index (search: auto picks FAISS once queries × passages reach faiss_from)."""
     from harness.fingerprint import package_versions
     from harness.methods.mteb.search import CachedEncoder, ExactIndex, FaissIndex, search_wrapper
     from harness.models.embedding_cache import EmbeddingCache
@@ -92,15 +92,16 @@ def search_model(encoder, task, trial: Trial, ctx: TrialContext, pooling: str, l
     cached = CachedEncoder(encoder, EmbeddingCache(ctx.store.root / "cache" / "embeddings"),
                            identity, log)
     similarity = _similarity(encoder)
-    corpus = _corpus_size(task)
+    work = _search_work(task)
     use_faiss = task.metadata.type == "Retrieval" and (
-        method.search == "faiss" or (method.search == "auto" and corpus >= method.faiss_from))
+        method.search == "faiss" or (method.search == "auto" and work >= method.faiss_from))
     if use_faiss:
         try:
             import faiss  # noqa: F401
         except ImportError:
-            raise RuntimeError(f"{task.metadata.name}: FAISS search ({method.search}, corpus "
-                               f"{corpus} passages) needs faiss: pip install 'harness[faiss]'") from None
+            raise RuntimeError(f"{task.metadata.name}: FAISS search (search {method.search}, "
+                               f"{work:,} query × passage pairs) needs faiss: "
+                               "pip install 'harness[faiss]'") from None
         backend = FaissIndex(similarity, log, method.faiss_index, method.faiss_params)
     else:
         backend = ExactIndex(similarity, log)
@@ -115,11 +116,12 @@ def _similarity(encoder) -> str:
     return value
 
 
-def _corpus_size(task) -> int:
-    """Passages of the largest corpus the task searches (loads the task's data)."""
+def _search_work(task) -> int:
+    """Query × passage pairs an exact search of the task's largest split scores (loads the
+    task's data; mteb.evaluate then finds it loaded)."""
     task.load_data()
     task.convert_v1_dataset_format_to_v2(num_proc=None)
-    return max((len(split["corpus"]) for subsets in task.dataset.values()
+    return max((len(split["corpus"]) * len(split["queries"]) for subsets in task.dataset.values()
                 for split in subsets.values()), default=0)
 
 

@@ -211,10 +211,12 @@ class MtebMethod(Strict):
         "mean", description="Pooling for model dirs without a sentence-transformers config.")
     search: Literal["auto", "exact", "faiss"] = Field(
         "auto", description="Retrieval: how queries search the corpus. exact: every passage "
-                            "scored (torch); faiss: an approximate FAISS index (faiss_index; "
-                            "pip install 'harness[faiss]'); auto: exact below faiss_from passages.")
-    faiss_from: int = Field(1_000_000, ge=1, description="search auto: corpora of at least this "
-                                                          "many passages go through FAISS.")
+                            "scored; faiss: a FAISS index (faiss_index; pip install "
+                            "'harness[faiss]'); auto: exact until queries × passages reach "
+                            "faiss_from.")
+    faiss_from: int = Field(20_000_000_000, ge=1, description="search auto: FAISS once a "
+                            "split's queries × passages reach this (exact search costs grow "
+                            "with it; building an index, with the passages only).")
     faiss_index: str = Field("HNSW32", description="FAISS index factory string (e.g. HNSW32, "
                                                    "IVF4096,Flat; Flat = exact) for search faiss.")
     faiss_params: str = Field("", description="FAISS search parameters (faiss.ParameterSpace), "
