@@ -236,12 +236,16 @@ def test_faiss_flat_equals_exact_and_hnsw_returns_k_hits():
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, tiny_bert, data):
-    """The three tasks with exact search, then the same suite with search through FAISS (Flat,
-    exact too) in the same results dir: new keys for the retrieval tasks, the same corpus."""
+    """The three tasks with exact search, then the same suite with search: auto and thresholds
+    that send faq (119 passages, 30 queries) through FAISS (Flat: exact too) and leave beir-faq
+    (25 test queries) exact, in the same results dir: new keys for the retrieval tasks, the
+    same corpora."""
     root = tmp_path_factory.mktemp("retrieval-run")
     results = root / "results"
     codes = []
-    for name, extra in (("exact", ""), ("faiss", "\n    search: faiss\n    faiss_index: Flat")):
+    auto = ("\n    search: auto\n    faiss_from: 100\n    faiss_from_queries: 28"
+            "\n    faiss_index: Flat")
+    for name, extra in (("exact", "\n    search: exact"), ("auto", auto)):
         suite = root / f"{name}.yaml"
         suite.write_text(SUITE.format(model=tiny_bert, extra=extra, tasks=retrieval_tasks(data)),
                          encoding="utf-8")
@@ -257,6 +261,14 @@ def _search(record) -> dict:
     return next(e for e in record.log_history if "search" in e)
 
 
+def _by_run(results) -> list[list]:
+    """The records each run computed, in run order."""
+    runs: dict[str, list] = {}
+    for r in sorted(ResultsStore(results).records(), key=lambda r: r.started_at):
+        runs.setdefault(r.run_id, []).append(r)
+    return list(runs.values())
+
+
 @pytest.mark.slow  # end to end: mteb runs
 def test_retrieval_and_reranking_scores_are_mtebs_own(runs, tiny_bert, data):
     import mteb
@@ -269,7 +281,7 @@ def test_retrieval_and_reranking_scores_are_mtebs_own(runs, tiny_bert, data):
 
     codes, results, root = runs
     assert codes == [0, 0]
-    records = [r for r in ResultsStore(results).records() if _search(r)["search"] != "faiss Flat"]
+    records = _by_run(results)[0]
     assert sorted(r.dataset_name for r in records) == sorted(EXPECTED)
     suite = yaml.safe_load((root / "exact.yaml").read_text())
     for r in records:
@@ -301,10 +313,10 @@ def test_retrieval_and_reranking_scores_are_mtebs_own(runs, tiny_bert, data):
 @pytest.mark.slow  # end to end: mteb runs
 def test_second_run_reads_the_corpus_from_the_cache(runs):
     _, results, _ = runs
-    records = ResultsStore(results).records()
-    first = {r.dataset_name: r for r in records if _search(r)["search"] == "exact"}
-    second = {r.dataset_name: r for r in records if _search(r)["search"] == "faiss Flat"}
+    first, second = ({r.dataset_name: r for r in run} for run in _by_run(results))
     assert sorted(second) == ["beir-faq", "faq"]  # reranking never searches a corpus: same key
+    assert _search(second["faq"])["search"] == "faiss Flat"  # 119 passages, 30 queries
+    assert _search(second["beir-faq"])["search"] == "exact"  # 25 queries < faiss_from_queries
     for name, r in second.items():
         assert r.cache_hits == {"embeddings": True}
         encodes = [e for e in r.log_history if "encode" in e]

@@ -73,8 +73,9 @@ def _needs_faiss(method: MtebMethod, rows: dict, task: MtebTaskSpec) -> bool:
     """A local retrieval task that will search through FAISS where faiss is not installed."""
     if method.search == "exact" or _has_faiss():
         return False
-    work = max(rows["corpus"] * rows.get(f"{split} queries", 0) for split in task.eval_splits)
-    return method.search == "faiss" or work >= method.faiss_from
+    queries = max(rows.get(f"{split} queries", 0) for split in task.eval_splits)
+    return method.search == "faiss" or (rows["corpus"] >= method.faiss_from
+                                        and queries >= method.faiss_from_queries)
 
 
 def named_task_problems(tasks) -> dict[str, tuple[str, str]]:

@@ -41,7 +41,7 @@ def search_material(method: MtebMethod, task: MtebTaskSpec) -> dict | None:
     if method.search != "exact":
         out.update(faiss_index=method.faiss_index, faiss_params=method.faiss_params)
     if method.search == "auto":
-        out["faiss_from"] = method.faiss_from
+        out.update(faiss_from=method.faiss_from, faiss_from_queries=method.faiss_from_queries)
     return out
 
 

@@ -59,8 +59,6 @@ def load_retrieval(task) -> RetrievalData:
         if not role.startswith("qrels."):
             continue
         split = role.removeprefix("qrels.")
-        if split not in task.eval_splits and not _exists(path):
-            continue  # a BEIR folder need not hold every split
         qrels[split] = _qrels(task, path, _qrels_field(task, split), corpus, queries,
                               evaluated=split in task.eval_splits)
         judged |= set(qrels[split])
@@ -148,12 +146,6 @@ def _fields(task) -> tuple[str, str]:
 
 def _qrels_field(task, split: str) -> str:
     return "beir" if task.beir is not None else f"qrels.{split}"
-
-
-def _exists(path: str) -> bool:
-    import os
-
-    return os.path.isfile(path)
 
 
 def _column(ds, names: tuple[str, ...], path: str, what: str, fld: str) -> str:

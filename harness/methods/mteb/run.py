@@ -81,7 +81,8 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
 
 def search_model(encoder, task, trial: Trial, ctx: TrialContext, pooling: str, log: list):
     """The encoder behind the embeddings cache, wrapped for mteb's search with an exact or a
-    FAISS index (search: auto picks FAISS once queries × passages reach faiss_from)."""
+    FAISS index (search: auto picks FAISS for faiss_from passages and faiss_from_queries
+    queries on)."""
     from harness.fingerprint import package_versions
     from harness.methods.mteb.search import CachedEncoder, ExactIndex, FaissIndex, search_wrapper
     from harness.models.embedding_cache import EmbeddingCache
@@ -92,15 +93,16 @@ def search_model(encoder, task, trial: Trial, ctx: TrialContext, pooling: str, l
     cached = CachedEncoder(encoder, EmbeddingCache(ctx.store.root / "cache" / "embeddings"),
                            identity, log)
     similarity = _similarity(encoder)
-    work = _search_work(task)
+    passages, queries = _largest_split(task)
     use_faiss = task.metadata.type == "Retrieval" and (
-        method.search == "faiss" or (method.search == "auto" and work >= method.faiss_from))
+        method.search == "faiss" or (method.search == "auto" and passages >= method.faiss_from
+                                     and queries >= method.faiss_from_queries))
     if use_faiss:
         try:
             import faiss  # noqa: F401
         except ImportError:
-            raise RuntimeError(f"{task.metadata.name}: FAISS search (search {method.search}, "
-                               f"{work:,} query × passage pairs) needs faiss: "
+            raise RuntimeError(f"{task.metadata.name}: FAISS search (search {method.search}; "
+                               f"{passages:,} passages, {queries:,} queries) needs faiss: "
                                "pip install 'harness[faiss]'") from None
         backend = FaissIndex(similarity, log, method.faiss_index, method.faiss_params)
     else:
@@ -116,13 +118,14 @@ def _similarity(encoder) -> str:
     return value
 
 
-def _search_work(task) -> int:
-    """Query × passage pairs an exact search of the task's largest split scores (loads the
+def _largest_split(task) -> tuple[int, int]:
+    """(passages, queries) of the split whose exact search scores the most pairs (loads the
     task's data; mteb.evaluate then finds it loaded)."""
     task.load_data()
     task.convert_v1_dataset_format_to_v2(num_proc=None)
-    return max((len(split["corpus"]) * len(split["queries"]) for subsets in task.dataset.values()
-                for split in subsets.values()), default=0)
+    sizes = [(len(split["corpus"]), len(split["queries"])) for subsets in task.dataset.values()
+             for split in subsets.values()]
+    return max(sizes, key=lambda s: s[0] * s[1], default=(0, 0))
 
 
 def save_views(ctx: TrialContext, trial: Trial, views: list[dict], eval_split: str) -> str:

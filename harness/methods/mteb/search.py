@@ -115,8 +115,9 @@ def search_wrapper(encoder, backend):
 
 
 class _Index:
-    """What ExactIndex and FaissIndex share: the corpus (ids, float32 vectors), reranking over
-    each query's candidates, and the log line."""
+    """What ExactIndex and FaissIndex share: the corpus (ids, float32 vectors as the model gave
+    them), reranking over each query's candidates, and the log line. Scores come from the
+    model's own similarity function where mteb passes it (so they are mteb's to the bit)."""
 
     name = "index"
 
@@ -130,27 +131,21 @@ class _Index:
     def add_documents(self, embeddings, idxs) -> None:
         t0 = time.perf_counter()
         self.ids = list(idxs if isinstance(idxs, list) else idxs[:])
-        self.vectors = self._prepare(_numpy(embeddings))
+        self.vectors = _numpy(embeddings)
         self._build()
         self.build_s = time.perf_counter() - t0
-
-    def _prepare(self, x: np.ndarray) -> np.ndarray:
-        if self.similarity == "cosine":
-            norms = np.linalg.norm(x, axis=1, keepdims=True)
-            x = x / np.maximum(norms, 1e-12)
-        return np.ascontiguousarray(x, dtype=np.float32)
 
     def _build(self) -> None:
         pass
 
     def search(self, embeddings, top_k, similarity_fn, top_ranked=None, query_idx_to_id=None):
         t0 = time.perf_counter()
-        queries = self._prepare(_numpy(embeddings))
+        queries = _numpy(embeddings)
         if top_ranked is not None:
-            scores, idx = self._rerank(queries, top_k, top_ranked, query_idx_to_id)
+            scores, idx = self._rerank(queries, top_k, top_ranked, query_idx_to_id, similarity_fn)
             kind = "candidates"
         else:
-            scores, idx = self._search(queries, min(top_k, len(self.ids)))
+            scores, idx = self._search(queries, min(top_k, len(self.ids)), similarity_fn)
             kind = self.name
         self.log.append({"search": kind, "similarity": self.similarity,
                          "corpus": len(self.ids), "queries": len(queries), "top_k": top_k,
@@ -161,13 +156,21 @@ class _Index:
     def describe(self) -> dict:
         return {}
 
-    def _score(self, q: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    def _scores(self, q: np.ndarray, docs: np.ndarray, similarity_fn) -> np.ndarray:
+        """(queries, docs) similarities: the model's function when given, else the same math."""
+        if similarity_fn is not None:
+            import torch
+
+            out = similarity_fn(torch.from_numpy(q), torch.from_numpy(docs))
+            return torch.as_tensor(out).float().cpu().numpy()
         if self.similarity == "euclidean":  # mteb's euclidean similarity: minus the distance
             d2 = (q * q).sum(1)[:, None] - 2 * q @ docs.T + (docs * docs).sum(1)[None, :]
             return -np.sqrt(np.maximum(d2, 0))
+        if self.similarity == "cosine":
+            q, docs = _unit(q), _unit(docs)
         return q @ docs.T
 
-    def _rerank(self, queries, top_k, top_ranked, query_idx_to_id):
+    def _rerank(self, queries, top_k, top_ranked, query_idx_to_id, similarity_fn):
         position = {d: i for i, d in enumerate(self.ids)}
         scores, idx = [], []
         for q in range(len(queries)):
@@ -176,7 +179,8 @@ class _Index:
                 scores.append([])
                 idx.append([])
                 continue
-            sims = self._score(queries[q:q + 1], self.vectors[[position[d] for d in candidates]])[0]
+            docs = self.vectors[[position[d] for d in candidates]]
+            sims = self._scores(queries[q:q + 1], docs, similarity_fn)[0]
             order = np.argsort(-sims, kind="stable")[:top_k]
             scores.append(sims[order].tolist())
             idx.append(order.tolist())
@@ -186,13 +190,17 @@ class _Index:
         self.ids, self.vectors = [], None
 
 
+def _unit(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
 class ExactIndex(_Index):
     """Every passage scored: queries × corpus in blocks, the running top-k merged per block
     (torch.topk), never a full (queries × corpus) matrix."""
 
     name = "exact"
 
-    def _search(self, queries: np.ndarray, k: int):
+    def _search(self, queries: np.ndarray, k: int, similarity_fn=None):
         import torch
 
         out_s, out_i = [], []
@@ -200,8 +208,8 @@ class ExactIndex(_Index):
             q = queries[q0:q0 + QUERY_CHUNK]
             best_s = best_i = None
             for d0 in range(0, len(self.vectors), CHUNK):
-                block = torch.from_numpy(self._score(q, self.vectors[d0:d0 + CHUNK]))
-                s, i = torch.topk(block, min(k, block.shape[1]), dim=1)
+                block = self._scores(q, self.vectors[d0:d0 + CHUNK], similarity_fn)
+                s, i = torch.topk(torch.from_numpy(block), min(k, block.shape[1]), dim=1)
                 i = i + d0
                 if best_s is not None:
                     s, pick = torch.topk(torch.cat([best_s, s], 1), k, dim=1)
@@ -229,9 +237,10 @@ class FaissIndex(_Index):
         import faiss
 
         metric = faiss.METRIC_L2 if self.similarity == "euclidean" else faiss.METRIC_INNER_PRODUCT
-        index = faiss.index_factory(self.vectors.shape[1], self.factory, metric)
+        vectors = self._faiss_vectors(self.vectors)
+        index = faiss.index_factory(vectors.shape[1], self.factory, metric)
         if not index.is_trained:
-            index.train(self.vectors)
+            index.train(vectors)
         if self.params:
             faiss.ParameterSpace().set_index_parameters(index, self.params)
         if faiss.get_num_gpus() > 0 and hasattr(faiss, "index_cpu_to_all_gpus"):
@@ -240,12 +249,18 @@ class FaissIndex(_Index):
                 self.device = "gpu"
             except RuntimeError as e:  # e.g. HNSW has no GPU implementation
                 self.device = f"cpu (gpu: {str(e).splitlines()[0][:80]})"
-        index.add(self.vectors)
+        index.add(vectors)
         self.index = index
 
-    def _search(self, queries: np.ndarray, k: int):
+    def _faiss_vectors(self, x: np.ndarray) -> np.ndarray:
+        """Inner product on unit vectors is cosine; FAISS wants C-contiguous float32."""
+        return np.ascontiguousarray(_unit(x) if self.similarity == "cosine" else x,
+                                    dtype=np.float32)
+
+    def _search(self, queries: np.ndarray, k: int, similarity_fn=None):
         import faiss
 
+        queries = self._faiss_vectors(queries)
         hnsw = getattr(faiss.downcast_index(self.index), "hnsw", None)
         if hnsw is not None and hnsw.efSearch < k:  # else HNSW returns fewer than k hits
             hnsw.efSearch = k

@@ -212,13 +212,16 @@ class MtebMethod(Strict):
     search: Literal["auto", "exact", "faiss"] = Field(
         "auto", description="Retrieval: how queries search the corpus. exact: every passage "
                             "scored; faiss: a FAISS index (faiss_index; pip install "
-                            "'harness[faiss]'); auto: exact until queries × passages reach "
-                            "faiss_from.")
-    faiss_from: int = Field(20_000_000_000, ge=1, description="search auto: FAISS once a "
-                            "split's queries × passages reach this (exact search costs grow "
-                            "with it; building an index, with the passages only).")
+                            "'harness[faiss]'); auto: FAISS only for a split with at least "
+                            "faiss_from passages and faiss_from_queries queries, else exact.")
+    faiss_from: int = Field(1_000_000, ge=1, description="search auto: passages from which FAISS "
+                            "may pay (below, an HNSW search for mteb's 1,000 hits costs more "
+                            "per query than scoring every passage).")
+    faiss_from_queries: int = Field(25_000, ge=1, description="search auto: queries from which "
+                                    "building the index pays for itself (its build grows with "
+                                    "the passages, exact search with passages × queries).")
     faiss_index: str = Field("HNSW32", description="FAISS index factory string (e.g. HNSW32, "
-                                                   "IVF4096,Flat; Flat = exact) for search faiss.")
+                                                   "IVF4096,Flat; Flat = exact).")
     faiss_params: str = Field("", description="FAISS search parameters (faiss.ParameterSpace), "
                                               "e.g. efSearch=128 or nprobe=64.")
 
