@@ -53,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--output", "-o", metavar="FILE",
                      help="write here instead of stdout ('-': stdout; html default: DIR/report.html)")
 
+    fet = sub.add_parser("fetch", help="download what a suite reads from the hub into the HF "
+                                        "cache, for runs without network (HF_HUB_OFFLINE=1)")
+    fet.add_argument("suite", help="suite YAML file")
+
     ins = sub.add_parser("inspect", help="data and tokenizer facts per model × dataset, before training")
     ins.add_argument("suite", help="suite YAML file")
     ins.add_argument("--format", default="md", choices=["md", "json"])
@@ -125,6 +129,7 @@ def _fail(error: HarnessError) -> int:
 
 
 def cmd_validate(paths: list[str], executor: str = "local", address: str | None = None) -> int:
+    from harness.hub import HubError
     from harness.plan.trials import build_plan
     from harness.quiet import quiet_libraries
     from harness.suite.checks import check_suite
@@ -138,7 +143,12 @@ def cmd_validate(paths: list[str], executor: str = "local", address: str | None 
             findings, errors = check_suite(loaded)
             if errors:
                 raise SuiteErrors(errors)
-            trials = build_plan(loaded.suite)
+            try:
+                trials, unplanned = build_plan(loaded.suite), None
+            except HubError as e:  # offline, a hub revision not in the cache: keys unknown
+                if not e.unavailable:
+                    raise
+                trials, unplanned = [], e.message
         except HarnessError as e:
             status = _fail(e)
             continue
@@ -146,8 +156,11 @@ def cmd_validate(paths: list[str], executor: str = "local", address: str | None 
         for f in findings:
             print(f"  {f.status:<11} {f.item}: {f.detail}")
         baselines = sum(1 for t in trials if t.method == "majority")
-        print(f"  plan        {len(trials)} trials ({len(trials) - baselines} to train, "
-              f"{baselines} majority baselines)")
+        if unplanned:
+            print(f"  not planned trial keys need every hub revision resolved: {unplanned}")
+        else:
+            print(f"  plan        {len(trials)} trials ({len(trials) - baselines} to train, "
+                  f"{baselines} majority baselines)")
         if executor == "ray":
             from harness.trials.reach import check_reachable
 
@@ -209,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_schema(args.record)
         if args.command == "report":
             return cmd_report(args)
+        if args.command == "fetch":
+            from harness.fetch import cmd_fetch
+
+            return cmd_fetch(args.suite)
         if args.command == "inspect":
             from harness.inspection.report import inspect_suite, render
 

@@ -68,5 +68,4 @@ def model_facts(local: Path | None, config: dict | None = None) -> dict:
             "parameters": parameter_count(local) if local else None,
             "layers": cfg.get("num_hidden_layers"), "hidden_size": cfg.get("hidden_size"),
             "vocab_size": cfg.get("vocab_size"),
-            "max_position_embeddings": cfg.get("max_position_embeddings"),
-            "resolved_revision": cfg.get("_commit_hash")}
+            "max_position_embeddings": cfg.get("max_position_embeddings")}

@@ -28,12 +28,31 @@ def local_revision(task, fingerprint: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def named_task_data(name: str) -> tuple[str, str | None, list]:
+    """(hub dataset id, the revision mteb pins, its configs) of a task in mteb's registry."""
+    import mteb
+
+    task = mteb.get_task(name)
+    dataset = task.metadata.dataset
+    configs = list(task.hf_subsets) if task.metadata.is_multilingual else [dataset.get("name")]
+    return dataset["path"], dataset.get("revision"), configs
+
+
 def build_task(task, fingerprint: dict | None = None):
-    """An mteb task object ready for mteb.evaluate."""
+    """An mteb task object ready for mteb.evaluate. A named task reads its data at mteb's pinned
+    revision from the HF cache's snapshot folder of that commit (harness.hub downloads it there
+    when missing), as hub datasets of a suite do: the same files online and offline."""
     if not task.local:
         import mteb
 
-        return mteb.get_task(task.name)
+        from harness.hub import dataset_snapshot
+
+        named = mteb.get_task(task.name)
+        path, revision, configs = named_task_data(task.name)
+        folder = dataset_snapshot(path, revision, configs).folder
+        dataset = {**named.metadata.dataset, "path": str(folder)}
+        named.metadata = named.metadata.model_copy(update={"dataset": dataset})  # this object only
+        return named
     from mteb.abstasks.task_metadata import TaskMetadata
 
     metadata = TaskMetadata(

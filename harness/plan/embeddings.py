@@ -37,9 +37,14 @@ def probe_trials(method, model, model_material: dict, dataset, data: dict, seeds
 
 
 def task_material(task, fingerprints: dict) -> dict:
-    """A local task: its settings and the content of its files; a named one: its name (the data
-    revision is pinned by the mteb version, which is in the packages)."""
+    """A local task: its settings and the content of its files; a named one: its name and the
+    hub dataset and commit mteb pins for it (the mteb version is in the packages too)."""
     body = task.model_dump(mode="json", exclude=_TASK_NOT_IN_KEY)
+    if not task.local:
+        from harness.embeddings.mteb_tasks import named_task_data
+
+        path, revision, _ = fingerprints.setdefault(("task", task.name), named_task_data(task.name))
+        body["data"] = f"hub:{path}@{revision}"
     if task.local:
         body["fingerprint"] = fingerprints.setdefault(
             ("task", task.name),

@@ -2,8 +2,8 @@
 baseline per dataset.
 
 A trial's key is sha256 over the canonical JSON of everything that changes its result: the
-resolved method config, the data fingerprint (file contents, not paths), the model fingerprint
-(hub id@revision, or the content hash of a local dir), the seed and the versions of the packages
+resolved method config, the data fingerprint (file contents, not paths; hub id@commit), the model
+fingerprint (hub id@commit its revision resolved to, or the content hash of a local dir), the seed and the versions of the packages
 that train it. Display names, YAML key order, suite paths and the results dir do not enter it.
 """
 
@@ -14,10 +14,11 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from harness.plan.fingerprint import data_fingerprint, model_fingerprint, package_versions
+from harness.plan.fingerprint import (data_fingerprint, model_fingerprint, package_versions,
+                                      pinned_dataset, pinned_model)
 from harness.suite.schema import DatasetSpec, ModelSpec, Suite
 
-KEY_VERSION = 1
+KEY_VERSION = 2  # 2: hub revisions enter as resolved commits; hub.splits enters
 BASELINE_METHOD = "majority"
 # Fields that do not change a trial's result; everything else in TrainingSpec does.
 _TRAINING_NOT_IN_KEY = {"lr_scheduler_type", "lr_scheduler_kwargs", "logging_steps", "save_model"}
@@ -65,6 +66,8 @@ def safe_name(text: str) -> str:
 def _dataset_material(spec: DatasetSpec, fingerprints: dict) -> dict:
     fp = fingerprints.setdefault(("data", spec.name), data_fingerprint(spec))
     body = spec.model_dump(mode="json", exclude=_DATASET_NOT_IN_KEY)
+    if spec.hub is not None and spec.hub.splits:
+        body["hub_splits"] = spec.hub.splits
     return {"fingerprint": fp, **body}
 
 
@@ -74,6 +77,9 @@ def build_plan(suite: Suite) -> list[Trial]:
     packages = package_versions()
     fingerprints: dict = {}
     trials: list[Trial] = []
+    # Trials carry hub revisions resolved to commits: whatever runs them loads exactly these.
+    suite = suite.model_copy(update={"models": [pinned_model(m) for m in suite.models],
+                                     "datasets": [pinned_dataset(d) for d in suite.datasets]})
     for dataset in suite.datasets:
         data = _dataset_material(dataset, fingerprints)
         material = {"key_version": KEY_VERSION, "method": BASELINE_METHOD, "dataset": data}

@@ -32,9 +32,13 @@ def _local_dir(spec):
     except HarnessError:
         return None  # reported by the model check
     if local is None:
-        from harness.suite.checks import _hub_cached_dir
+        from harness.hub import HubError
+        from harness.suite.checks import hub_model_dir
 
-        local = _hub_cached_dir(spec)
+        try:
+            local, _ = hub_model_dir(spec)  # configs and tokenizer at its commit (memoised)
+        except HubError:
+            return None  # reported by the model check
     return local if local is not None and local.is_dir() else None
 
 
@@ -73,8 +77,7 @@ def _check_mteb(loaded, j, method, findings, errors, finding):
             if task.name in unknown:
                 errors.append(loaded.error(unknown[task.name], ("methods", j, "tasks", k, "name")))
             else:
-                findings.append(finding(f"mteb task {task.name}", "not checked",
-                                        "in mteb's registry; its data needs the hub"))
+                findings.append(_named_task_data(loaded, j, k, task, errors, finding))
     for k, task in enumerate(method.tasks):
         if not task.local:
             continue
@@ -87,6 +90,25 @@ def _check_mteb(loaded, j, method, findings, errors, finding):
             continue
         sizes = ", ".join(f"{split} {rows}" for split, rows in summary["rows"].items())
         findings.append(finding(f"mteb task {task.name}", "ok", f"local {task.type}; {sizes}"))
+
+
+def _named_task_data(loaded, j, k, task, errors, finding):
+    """Where the data of a task in mteb's registry is: the hub dataset at the commit mteb pins,
+    in the HF cache or on the hub (asked once); not checked when neither can be asked."""
+    from harness.embeddings.mteb_tasks import named_task_data
+    from harness.hub import HubError, resolve
+
+    path, revision, _ = named_task_data(task.name)
+    item = f"mteb task {task.name}"
+    try:
+        res = resolve("dataset", path, revision)
+    except HubError as e:
+        if not e.unavailable:
+            errors.append(loaded.error(f"its data: {e.message}", ("methods", j, "tasks", k, "name")))
+        return finding(item, "not checked", f"in mteb's registry; data: {e.message}")
+    where = "in the HF cache" if res.source == "HF cache" else "on the hub"
+    return finding(item, "ok", f"in mteb's registry; data {path}@{res.commit[:12]} (pinned by "
+                               f"mteb) {where}")
 
 
 def _unknown_task_names(names: list[str]) -> dict[str, str]:

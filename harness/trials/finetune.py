@@ -20,14 +20,9 @@ from harness.cpu import keep_freed_memory
 from harness.data.load import LABEL, column_values
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
-from harness.plan.fingerprint import model_dir
+from harness.plan.fingerprint import model_source
 from harness.suite.checks import JA_EXTRA
 from harness.trials.outcome import Diverged, MethodOutcome
-
-
-def model_source(spec) -> str:
-    local = model_dir(spec)
-    return str(local) if local is not None else spec.id
 
 
 def load_tokenizer(spec, ctx):
@@ -35,7 +30,7 @@ def load_tokenizer(spec, ctx):
         from transformers import AutoTokenizer
 
         try:
-            return AutoTokenizer.from_pretrained(model_source(spec), revision=spec.revision,
+            return AutoTokenizer.from_pretrained(model_source(spec, weights=False),
                                                  trust_remote_code=spec.trust_remote_code)
         except ImportError as e:  # a MeCab tokenizer without fugashi or its dictionary
             if any(name in str(e) for name in ("fugashi", "unidic", "ipadic")):
@@ -78,8 +73,7 @@ def _model_facts(model) -> dict:
             "layers": getattr(cfg, "num_hidden_layers", None),
             "hidden_size": getattr(cfg, "hidden_size", None),
             "vocab_size": getattr(cfg, "vocab_size", None),
-            "max_position_embeddings": getattr(cfg, "max_position_embeddings", None),
-            "resolved_revision": getattr(cfg, "_commit_hash", None)}
+            "max_position_embeddings": getattr(cfg, "max_position_embeddings", None)}
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -114,7 +108,7 @@ def run(trial, ctx) -> MethodOutcome:
 
     set_seed(trial.seed)  # before model init: the new head's weights depend on it
     model = AutoModelForSequenceClassification.from_pretrained(
-        model_source(spec), revision=spec.revision, trust_remote_code=spec.trust_remote_code,
+        model_source(spec), trust_remote_code=spec.trust_remote_code,
         num_labels=data.num_labels, id2label=dict(enumerate(data.label_names)),
         label2id={name: i for i, name in enumerate(data.label_names)})
     precision = resolve_precision(spec.dtype)

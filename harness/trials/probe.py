@@ -5,6 +5,7 @@ seed or run already computed them. Metrics and stored predictions are those of `
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -14,7 +15,6 @@ from harness.embeddings.classifiers import build_classifier
 from harness.embeddings.model_files import model_facts
 from harness.metrics.compute import compute_metrics
 from harness.metrics.registry import MetricContext
-from harness.plan.fingerprint import model_dir
 from harness.trials.finetune import load_tokenizer, model_source, resolve_precision
 from harness.trials.outcome import MethodOutcome
 
@@ -37,7 +37,7 @@ def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, 
     from harness.embeddings.extract import embed, load_encoder
 
     encoder = ctx.cached(("encoder", spec.display_name, precision, opts["pooling"] == "pooler"),
-                         lambda: load_encoder(model_source(spec), revision=spec.revision,
+                         lambda: load_encoder(model_source(spec),
                                               trust_remote_code=spec.trust_remote_code,
                                               dtype=_DTYPES[precision],
                                               need_pooler=opts["pooling"] == "pooler"))
@@ -83,13 +83,13 @@ def run(trial, ctx) -> MethodOutcome:
         if split == "test":
             test_pred, probs, test_s = pred, split_probs, seconds
     rows = len(y["test"])
-    local = model_dir(spec)
+    local = Path(model_source(spec))
     return MethodOutcome(
         metrics=metrics, test_label_ids=y["test"], test_predictions=test_pred,
         test_probabilities=probs,
         timing={"train_runtime_s": fit_s,  # classifier fit only; features: log_history
                 "test_runtime_s": test_s, "test_samples_per_s": rows / max(test_s, 1e-9)},
-        log_history=log, model_facts=model_facts(local) if local else None, precision=precision,
+        log_history=log, model_facts=model_facts(local), precision=precision,
         cache_hits={"embeddings": all(hits)},
         embedding={"pooling": opts["pooling"], "layer": opts["layer"],
                    "classifier": trial.variant.split(", ", 1)[1] if trial.variant else None,
