@@ -112,6 +112,24 @@ seeds: [{', '.join(map(str, seeds))}]
 """
 
 
+@pytest.fixture(scope="session")
+def hub_mirror(tmp_path_factory):
+    """A real hub mirror (olah, 127.0.0.1, free port) serving git repos built here: tiny BERTs
+    with MeCab tokenizers under jp.yaml's model ids and parquet dataset repos (tests/hub_repos.py).
+    `.heads`: repo id -> HEAD commit. Tests that move a revision add repos of their own."""
+    pytest.importorskip("olah", reason="the [dev] extra (olah, a hub mirror) is not installed")
+    for dic in ("fugashi", "unidic_lite", "ipadic"):
+        pytest.importorskip(dic, reason=f"the [ja] extra ({dic}) is not installed")
+    import hub_repos
+
+    root = tmp_path_factory.mktemp("hub-mirror")
+    heads = hub_repos.build_jp_mirror(root)
+    mirror = hub_repos.Mirror(root)
+    mirror.heads = heads
+    yield mirror
+    mirror.stop()
+
+
 def assert_one_worker_retried(results: Path, out: str, killed: list) -> None:
     """A 3-trial run in which one worker was killed once: every trial ok, the killed one
     retried once with its death recorded (shared by the --jobs and Ray executor tests)."""

@@ -202,3 +202,133 @@ def jp_texts() -> list[str]:
              [f"{y}が{x}を。" for x in _ACTORS for y in _ACTIONS]
     texts += [f"この{s}は{w}。" for s in _SUBJECTS for ws in _STARS for w in ws]
     return texts
+
+
+# --- the mirror process ---------------------------------------------------------------------------
+
+class Mirror:
+    """tests/hub_mirror.py (olah) on a free 127.0.0.1 port serving `<root>/{models,datasets}`;
+    its access log is `log`. `env()` is the environment of a harness command that talks to it."""
+
+    def __init__(self, root: Path):
+        import socket
+        import sys
+        import time
+        import urllib.error
+        import urllib.request
+
+        self.root = Path(root)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.log = self.root / "access.log"
+        launcher = Path(__file__).with_name("hub_mirror.py")
+        self._out = open(self.log, "w", encoding="utf-8")
+        self.proc = subprocess.Popen([sys.executable, str(launcher), str(self.root), str(self.port),
+                                      str(os.getpid())], stdout=self._out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.endpoint}/api/whoami-v2", timeout=2)
+            except urllib.error.HTTPError:
+                break  # it answers (whoami needs the real hub: an error status is fine)
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"hub mirror did not start:\n{self.log.read_text()}")
+                time.sleep(0.2)
+            else:
+                break
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._out.close()
+
+    def env(self, hf_home: Path, *, offline: bool = False, **extra) -> dict[str, str]:
+        drop = {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE", "HF_HUB_CACHE",
+                "HF_DATASETS_CACHE", "HARNESS_SUITE_OVERRIDES"}
+        env = {k: v for k, v in os.environ.items() if k not in drop}
+        env.update(HF_ENDPOINT=self.endpoint, HF_HOME=str(hf_home), PYTHONUNBUFFERED="1",
+                   HARNESS_CACHE=str(Path(hf_home) / "harness"), HF_HUB_DISABLE_TELEMETRY="1",
+                   MTEB_CACHE=str(Path(hf_home) / "mteb"))
+        if offline:
+            env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+        env.update({k: str(v) for k, v in extra.items()})
+        return env
+
+    def mark(self) -> int:
+        self._out.flush()
+        return len(self.log.read_text(encoding="utf-8").splitlines())
+
+    def requests(self, since: int = 0) -> list[tuple[str, str, int]]:
+        """(method, path, status) of each request logged after line `since`."""
+        import re
+
+        self._out.flush()
+        lines = self.log.read_text(encoding="utf-8").splitlines()[since:]
+        found = [re.search(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3})', line) for line in lines]
+        return [(m.group(1), m.group(2), int(m.group(3))) for m in found if m]
+
+    def downloads(self, since: int = 0) -> dict[str, int]:
+        """GET /.../resolve/<commit>/<file> counts per path: each file's downloads."""
+        from collections import Counter
+
+        return Counter(p.split("?")[0] for m, p, s in self.requests(since)
+                       if m == "GET" and "/resolve/" in p and s == 200)
+
+
+def head(repo: Path) -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+# Commits mteb 2.26.24 pins for the tasks jp.yaml names: a local git repo cannot have them.
+MTEB_PINNED = {"JSTS": ("mteb/JSTS", "5bac629e25799df4c9c80a6a5db983d6cba9e77d", "validation"),
+               "JSICK": ("mteb/JSICK", "729cfe4a16d3c2b61c6aa9f9f6c8a96bb5512868", "test")}
+
+
+def seed_mteb_cache(hub_cache: Path) -> None:
+    """HF cache entries at the commits mteb pins for JSTS and JSICK (README + parquet, laid out as
+    push_to_hub writes them): what `harness fetch` leaves where the real hub answered."""
+    for i, (repo_id, commit, split) in enumerate(MTEB_PINNED.values()):
+        files = dataset_files({"default": {split: jp_sts(30, seed=10 + i)}})
+        cache_snapshot(hub_cache, "dataset", repo_id, commit, files)
+
+
+def write_jp_data(root: Path) -> Path:
+    """${HARNESS_DATA} for jp.yaml's local sets: JNLI and JCoLA files in their own formats."""
+    write_jnli(root / "jglue" / "jnli-v1.3" / "valid-v1.3.json", 60, seed=1)
+    write_jnli(root / "jglue" / "jnli-v1.3" / "test-v1.3.json", 30, seed=2)
+    write_jcola(root / "jcola" / "in_domain_train-v1.0.tsv", 60, seed=3)
+    write_jcola(root / "jcola" / "in_domain_valid-v1.0.tsv", 30, seed=4)
+    return root
+
+
+def build_jp_mirror(root: Path) -> dict[str, str]:
+    """jp.yaml's hub repos, tiny: the two cl-tohoku ids (unidic-lite / ipadic MeCab tokenizers)
+    and mteb/AmazonReviewsClassification (configs ja and en, integer labels as on the hub), plus a
+    ClassLabel set. Returns repo id -> HEAD commit."""
+    texts = jp_texts()
+    heads = {
+        "cl-tohoku/bert-base-japanese-v3": model_repo(root, "cl-tohoku/bert-base-japanese-v3",
+                                                      texts, dic="unidic_lite"),
+        "cl-tohoku/bert-base-japanese-whole-word-masking": model_repo(
+            root, "cl-tohoku/bert-base-japanese-whole-word-masking", texts, dic="ipadic"),
+        "mteb/AmazonReviewsClassification": parquet_dataset_repo(
+            root, "mteb/AmazonReviewsClassification",
+            {"ja": {"train": jp_reviews(60, 1), "validation": jp_reviews(20, 2),
+                    "test": jp_reviews(20, 3)},
+             "en": {"train": [{"text": "great", "label": 4}, {"text": "awful", "label": 0}]}}),
+        "test-org/sentiment-ja": parquet_dataset_repo(
+            root, "test-org/sentiment-ja",
+            {"default": {"train": [{"text": r["text"], "label": int(r["label"] >= 3)}
+                                   for r in jp_reviews(40, 5)],
+                         "test": [{"text": r["text"], "label": int(r["label"] >= 3)}
+                                  for r in jp_reviews(20, 6)]}},
+            label_names=["negative", "positive"]),
+    }
+    return heads

@@ -143,8 +143,9 @@ def _revisions(records) -> list[str]:
         if r.model_name and model.get("fingerprint"):
             models.setdefault(r.model_name, _short(model["fingerprint"]))
         dataset = r.config.get("dataset") or {}
-        if dataset.get("fingerprint"):
-            data.setdefault(r.dataset_name, _short(dataset["fingerprint"]))
+        fingerprint = dataset.get("fingerprint") or (r.config.get("task") or {}).get("data")
+        if fingerprint:  # an MTEB task's: the hub dataset at the commit mteb pins
+            data.setdefault(r.dataset_name, _short(fingerprint))
     out = []
     if models:
         out.append("models: " + "; ".join(f"{k} {v}" for k, v in models.items()))
