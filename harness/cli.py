@@ -157,7 +157,8 @@ def cmd_validate(paths: list[str], executor: str = "local", address: str | None 
             print(f"  {f.status:<11} {f.item}: {f.detail}")
         baselines = sum(1 for t in trials if t.method == "majority")
         if unplanned:
-            print(f"  not planned trial keys need every hub revision resolved: {unplanned}")
+            print("  plan        not built: trial keys need every hub revision resolved to a "
+                  "commit (not in the HF cache offline; `harness fetch SUITE` where the hub answers)")
         else:
             print(f"  plan        {len(trials)} trials ({len(trials) - baselines} to train, "
                   f"{baselines} majority baselines)")
