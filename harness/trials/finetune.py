@@ -138,6 +138,7 @@ def run(trial, ctx) -> MethodOutcome:
         metric_for_best_model=best_metric if training.load_best_model_at_end else None,
         greater_is_better=True if training.load_best_model_at_end else None,
         bf16=precision == "bf16", fp16=precision == "fp16", tf32=tf32 or None,
+        use_cpu=precision == "bf16" and not cuda and not torch.backends.mps.is_available(),  # CPU bf16 autocast
         logging_nan_inf_filter=False,  # a NaN loss must show, not be averaged away
         logging_strategy="steps", logging_steps=training.logging_steps, logging_first_step=True,
         report_to="none", disable_tqdm=not (ctx.verbose or sys.stderr.isatty()),
