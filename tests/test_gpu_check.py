@@ -15,7 +15,8 @@ from conftest import REPO
 def test_gpu_check_dry_run(tmp_path):
     for name in ("fugashi", "ipadic"):
         pytest.importorskip(name, reason=f"the [ja] extra ({name}) is not installed")
-    proc = subprocess.run([sys.executable, "scripts/gpu_check", "--dry-run", "--out", str(tmp_path)],
+    proc = subprocess.run([sys.executable, "scripts/gpu_check", "--dry-run", "--out", str(tmp_path),
+                           "--work", str(tmp_path / "work")],
                           cwd=REPO, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     out = proc.stdout
