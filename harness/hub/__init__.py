@@ -4,7 +4,7 @@ layout and offline mode (cache). Imports the standard library, huggingface_hub (
 functions) and harness.errors only."""
 
 from harness.hub.cache import is_commit, offline
-from harness.hub.resolve import STATS, HubError, Resolved, resolve, resolved_items
+from harness.hub.revisions import STATS, HubError, Resolved, resolve, resolved_items
 from harness.hub.snapshot import Snapshot, dataset_snapshot, model_snapshot
 
 __all__ = ["STATS", "HubError", "Resolved", "Snapshot", "dataset_snapshot", "is_commit",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 from pathlib import PurePosixPath
 
-from harness.hub.resolve import HubError
+from harness.hub.revisions import HubError
 
 _NOT_LOADED = ("*.h5", "*.msgpack", "*.ot", "*.onnx", "*.onnx_data", "onnx/*", "openvino/*",
                "*.tflite", "coreml/*", "*.mlmodel", "*.mlpackage/*", "*.gguf", "flax_model*",

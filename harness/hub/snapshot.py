@@ -10,7 +10,7 @@ from pathlib import Path
 
 from harness.hub import cache
 from harness.hub import select as sel
-from harness.hub.resolve import STATS, HubError, Resolved, _info, _Unreachable, resolve
+from harness.hub.revisions import STATS, HubError, Resolved, _info, _Unreachable, resolve
 
 
 @dataclass(frozen=True)
