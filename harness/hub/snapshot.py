@@ -72,6 +72,7 @@ def _model_wanted(res: Resolved, files, light: bool) -> list[str]:
 
 def _materialize(res: Resolved, wanted_of, incomplete_of, progress) -> Snapshot:
     folder = cache.snapshot_folder(res.kind, res.repo_id, res.commit)
+    before = set(cache.listing(folder) or ())  # to count what this call downloads
     files = res.files
     if files is None:  # from the cache: its listing, unless it lacks what loading needs
         files = cache.listing(folder) or ()
@@ -92,10 +93,10 @@ def _materialize(res: Resolved, wanted_of, incomplete_of, progress) -> Snapshot:
     lacking = incomplete_of(wanted)
     if lacking:
         raise HubError(f"hub {res.kind} {res.short} has no {lacking}", field="id")
-    folder, downloaded = _ensure(res, wanted, progress)
+    folder = _ensure(res, wanted, progress)[0]
     cache.write_ref(res.kind, res.repo_id, res.revision, res.commit)
     size = sum((folder / f).stat().st_size for f in wanted)
-    return Snapshot(res, folder, tuple(wanted), downloaded, size)
+    return Snapshot(res, folder, tuple(wanted), len(set(wanted) - before), size)
 
 
 def _ensure(res: Resolved, wanted, progress) -> tuple[Path, int]:
