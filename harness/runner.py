@@ -12,7 +12,14 @@ import yaml
 
 from harness.errors import SuiteErrors
 from harness.execution.executors import EXECUTORS
-from harness.history.identity import device_identity, resolved_revisions, reused_ids, run_identity
+from harness.fetch import for_pending, hub_line, materialize
+from harness.history.identity import (
+    device_identity,
+    hub_identity,
+    resolved_revisions,
+    reused_ids,
+    run_identity,
+)
 from harness.plan.trials import build_plan
 from harness.store.store import ResultsStore
 from harness.suite.checks import check_suite
@@ -22,7 +29,7 @@ from harness.suite.loader import LoadedSuite, load_suite
 def validated(path: str | Path) -> LoadedSuite:
     """Load and check a suite; raise SuiteErrors (exit 2) before any model loads."""
     loaded = load_suite(path)
-    findings, errors = check_suite(loaded)
+    findings, errors = check_suite(loaded, for_run=True)
     if errors:
         raise SuiteErrors(errors)
     return loaded
@@ -48,10 +55,12 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
     from harness.quiet import quiet_libraries
 
     quiet_libraries(verbose)  # no progress bars from validation's data loading
+    started_clock = time.perf_counter()  # the run's wall time, for the hub's share of it
     loaded = validated(path)
     suite = loaded.suite
     store = ResultsStore(results_dir or Path("results") / suite.name)
     trials = build_plan(suite)
+    materialize(loaded, for_pending(loaded, trials, store))  # hub files, before anything is written
     run_id = new_run_id()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     store.write_plan([{"key": t.key, "trial_id": t.trial_id, "label": t.label} for t in trials])
@@ -73,10 +82,13 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
                     wall_s=round(time.perf_counter() - t0, 2), outcomes=outcomes, counts=counts)
     reused = reused_ids(store, outcomes)
     run_info.update(reused=len(reused), computed=counts["ok"] + counts["failed"] + counts["diverged"],
-                    resolved_revisions=resolved_revisions(store, outcomes), **device_identity())
+                    resolved_revisions=resolved_revisions(store, outcomes), **device_identity(),
+                    **hub_identity(time.perf_counter() - started_clock))
     store.write_run(run_id, run_info, resolved)
     echo(f"harness: {counts['ok']} trained, {counts['skipped']} already done, "
          f"{counts['failed'] + counts['diverged']} failed in {run_info['wall_s']:.1f} s")
+    if (line := hub_line(time.perf_counter() - started_clock)) is not None:
+        echo(line)
     if reused:
         echo(f"harness: {len(reused)} of the done trials were reused from earlier runs (reused_from)")
     echo(outcome_line(counts))

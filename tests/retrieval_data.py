@@ -80,25 +80,10 @@ def write_reranking(path: Path, seed: int = 2) -> Path:
     return write_jsonl(path, rows)
 
 
-def write_hub_snapshot(folder: Path, configs: dict[str, tuple[str, list[dict]]]) -> Path:
-    """A dataset repo's files as the HF cache holds a snapshot: one parquet per config and
-    split, and a README whose card names the configs (what mteb's retrieval loader reads)."""
-    import datasets
-
-    card = ["---", "configs:"]
-    for config, (split, rows) in configs.items():
-        path = folder / config / f"{split}-00000-of-00001.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        datasets.Dataset.from_list(rows).to_parquet(str(path))
-        card += [f"- config_name: {config}", "  data_files:", f"  - split: {split}",
-                 f"    path: {config}/{split}-*"]
-    (folder / "README.md").write_text("\n".join(card + ["---", ""]), encoding="utf-8")
-    return folder
-
-
 def hub_retrieval_configs(prefix: str, split: str, seed: int = 3) -> dict:
-    """corpus, queries and qrels configs as mteb's hub datasets name them (prefix: 'ja-' for a
-    multilingual task's subset; its qrels config is then '<subset>-qrels', else 'default')."""
+    """config -> (split, rows) of corpus, queries and qrels as mteb's hub datasets name them
+    (prefix: 'ja-' for a multilingual task's subset; its qrels config is then '<subset>-qrels',
+    else 'default')."""
     corpus, queries, qrels = corpus_and_queries(seed=seed)
     return {f"{prefix}corpus": (split, corpus), f"{prefix}queries": (split, queries),
             (f"{prefix}qrels" if prefix else "default"): (split, qrels)}

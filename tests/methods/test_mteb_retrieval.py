@@ -352,30 +352,36 @@ def test_report_has_retrieval_columns_and_worst_queries_in_html_only(runs, capsy
     assert worst[0]["query"] in html.replace("&#x27;", "'")
 
 
-# --- named retrieval tasks: mteb's own task classes, data from a snapshot folder ----------------
+# --- named retrieval tasks: mteb's own task classes, data from the HF cache -----------------------
+
+# The commits mteb 2.26.24 pins (a local git repo cannot reproduce them).
+PINNED = {"JaGovFaqsRetrieval": ("mteb/JaGovFaqsRetrieval",
+                                 "0726b2af53c907628067871e2e7c84e0d8e099c2"),
+          "MIRACLRetrieval": ("mteb/MIRACLRetrieval", "9c09abc13478308c27598f350e31d8f06b9b5481")}
+
 
 @pytest.fixture
 def named_snapshots(tmp_path, monkeypatch):
-    """JaGovFaqsRetrieval and MIRACLRetrieval (ja) with small generated data in the layout of
-    their hub repos, each task object pointed at its folder (as harness.hub will do with the HF
-    cache snapshot of mteb's pinned commit): no network."""
-    import mteb
+    """JaGovFaqsRetrieval and MIRACLRetrieval (subset ja) with small generated data, as HF cache
+    snapshots at the commits mteb pins, laid out as their hub repos are (configs corpus, queries,
+    default; ja-corpus, ja-queries, ja-qrels): what `harness fetch` leaves. No network."""
+    from hub_repos import cache_snapshot, dataset_files
+    from huggingface_hub import constants
 
-    folders = {"JaGovFaqsRetrieval": rd.write_hub_snapshot(
-                   tmp_path / "jagovfaqs", rd.hub_retrieval_configs("", "test")),
-               "MIRACLRetrieval": rd.write_hub_snapshot(
-                   tmp_path / "miracl", rd.hub_retrieval_configs("ja-", "dev", seed=4))}
-    real = mteb.get_task
+    import harness.hub.revisions as revisions
+    import harness.hub.snapshot as snapshot
 
-    def get_task(name, *args, **kwargs):
-        task = real(name, *args, **kwargs)
-        if name in folders:
-            dataset = {**task.metadata.dataset, "path": str(folders[name])}
-            task.metadata = task.metadata.model_copy(update={"dataset": dataset})
-        return task
-
-    monkeypatch.setattr(mteb, "get_task", get_task)
-    return folders
+    hub = tmp_path / "hub"
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(hub))
+    monkeypatch.setattr(revisions, "_MEMO", {})
+    monkeypatch.setattr(revisions, "_FAILED", {})
+    monkeypatch.setattr(snapshot, "_DONE", {})
+    for name, prefix, split, seed in (("JaGovFaqsRetrieval", "", "test", 3),
+                                      ("MIRACLRetrieval", "ja-", "dev", 4)):
+        configs = {config: {split: rows} for config, (split, rows)
+                   in rd.hub_retrieval_configs(prefix, split, seed).items()}
+        cache_snapshot(hub, "dataset", *PINNED[name], dataset_files(configs))
+    return hub
 
 
 NAMED = "\n      - JaGovFaqsRetrieval\n      - {name: MIRACLRetrieval, subsets: [ja]}\n"
@@ -385,6 +391,10 @@ NAMED = "\n      - JaGovFaqsRetrieval\n      - {name: MIRACLRetrieval, subsets: 
 def test_named_retrieval_tasks_run_like_local_ones(tmp_path, tiny_bert, named_snapshots, capsys):
     path = tmp_path / "named.yaml"
     path.write_text(SUITE.format(model=tiny_bert, extra="", tasks=NAMED), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert ("mteb task JaGovFaqsRetrieval: in mteb's registry; data mteb/JaGovFaqsRetrieval@"
+            "0726b2af53c9 (pinned by mteb) in the HF cache") in out
     results = tmp_path / "results"
     assert main(["run", str(path), "--results-dir", str(results)]) == 0
     records = {r.dataset_name: r for r in ResultsStore(results).records()}

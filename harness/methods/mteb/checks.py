@@ -1,7 +1,8 @@
 """Validate-time checks of `mteb`: local tasks' files, columns, labels and scores, read with
 `datasets` as a trial reads them (remembered while unchanged: harness.data.checked); named tasks
-must be in mteb's task registry. That needs `import mteb` (which imports torch, a few seconds),
-so validate imports it only for suites that name MTEB tasks."""
+must be in mteb's task registry, and their data (the hub dataset at the commit mteb pins) is
+looked up in the HF cache or on the hub (harness.hub). That needs `import mteb` (which imports
+torch, a few seconds), so validate imports it only for suites that name MTEB tasks."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from harness.data.checked import PREPARING_CODE, remembered
 from harness.data.load import DataError
 from harness.errors import HarnessError
+from harness.hub import HubError, resolve
 from harness.methods.base import Finding, SuiteFile
 from harness.methods.mteb.plan import named_type
 from harness.methods.mteb.spec import MtebMethod, MtebTaskSpec
@@ -39,8 +41,8 @@ def check_mteb(method: MtebMethod, j: int,
                 field, message = problems[task.name]
                 errors.append(loaded.error(message, ("methods", j, "tasks", k, field)))
             else:
-                findings.append(Finding(f"mteb task {task.name}", "not checked",
-                                        "in mteb's registry; its data needs the hub"))
+                findings.append(named_task_finding(task, ("methods", j, "tasks", k, "name"),
+                                                   loaded, errors))
     for k, task in enumerate(method.tasks):
         if not task.local:
             continue
@@ -76,6 +78,25 @@ def _needs_faiss(method: MtebMethod, rows: dict, task: MtebTaskSpec) -> bool:
     queries = max(rows.get(f"{split} queries", 0) for split in task.eval_splits)
     return method.search == "faiss" or (rows["corpus"] >= method.faiss_from
                                         and queries >= method.faiss_from_queries)
+
+
+def named_task_finding(task: MtebTaskSpec, loc: tuple, loaded: SuiteFile,
+                       errors: list[HarnessError]) -> Finding:
+    """Where the data of a task in mteb's registry is: the hub dataset at the commit mteb pins,
+    in the HF cache or on the hub (asked once); not checked when neither can be asked."""
+    from harness.methods.mteb.tasks import named_task_data
+
+    path, revision, _ = named_task_data(task.name)
+    item = f"mteb task {task.name}"
+    try:
+        res = resolve("dataset", path, revision)
+    except HubError as e:
+        if not e.unavailable:
+            errors.append(loaded.error(f"its data: {e.message}", loc))
+        return Finding(item, "not checked", f"in mteb's registry; data: {e.message}")
+    where = "in the HF cache" if res.source == "HF cache" else "on the hub"
+    return Finding(item, "ok", f"in mteb's registry; data {path}@{res.commit[:12]} (pinned by "
+                               f"mteb) {where}")
 
 
 def named_task_problems(tasks) -> dict[str, tuple[str, str]]:

@@ -1,9 +1,10 @@
 """mteb trials: model × task (mteb's own protocol seed).
 
 Key material: the pooling, the model's material, the task's settings and, for a local task, the
-content of its files (a named task's data revision is pinned by the mteb version), how a
-retrieval task searches (exact or FAISS), and the versions of torch, transformers, mteb,
-sentence-transformers and scikit-learn (faiss-cpu too where a task may use it).
+content of its files; for a named task, the hub dataset and commit mteb pins for it (the mteb
+version is in the packages too); how a retrieval task searches (exact or FAISS); and the versions
+of torch, transformers, mteb, sentence-transformers and scikit-learn (faiss-cpu too where a
+retrieval task may use it).
 """
 
 from __future__ import annotations
@@ -12,19 +13,24 @@ from functools import lru_cache
 
 from harness.fingerprint import file_digest, package_versions
 from harness.methods.base import PlanInputs
-from harness.methods.mteb.spec import MtebMethod, MtebTaskSpec
+from harness.methods.mteb.spec import FILE_FIELDS, MtebMethod, MtebTaskSpec
 from harness.specs.model import ModelSpec
 from harness.trial import KEY_VERSION, Trial, safe_name, trial_key
 
 MTEB_PACKAGES = ("torch", "transformers", "mteb", "sentence-transformers", "scikit-learn")
-FILE_FIELDS = {"files", "corpus", "queries", "qrels", "beir"}  # their content is the fingerprint
 
 
 def task_material(task: MtebTaskSpec, fingerprints: dict) -> dict:
-    """A local task: its settings and the content of its files; a named one: its name and
-    subsets (the data revision is pinned by the mteb version, which is in the packages)."""
+    """A local task: its settings and the content of its files; a named one: its name (and
+    subsets, when set) and the hub dataset and commit mteb pins for it (the mteb version is in
+    the packages too)."""
     unset = {"subsets"} if task.subsets is None else set()  # older keys never held it
     body = task.model_dump(mode="json", exclude=FILE_FIELDS | unset)
+    if not task.local:
+        from harness.methods.mteb.tasks import named_task_data  # imports mteb
+
+        path, revision, _ = fingerprints.setdefault(("task", task.name), named_task_data(task.name))
+        body["data"] = f"hub:{path}@{revision}"
     if task.local:
         body["fingerprint"] = fingerprints.setdefault(
             ("task", task.name),

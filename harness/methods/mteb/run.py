@@ -8,14 +8,15 @@ go to <dir>/mteb/queries/<trial_id>.json (per_query.py)."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
-from harness.fingerprint import model_dir
 from harness.methods.base import MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.mteb.encoder import mteb_encoder
 from harness.methods.mteb.per_query import QueryView
 from harness.methods.mteb.tasks import build_task
 from harness.models.files import model_facts
+from harness.models.load import model_source
 from harness.trial import Trial
 
 
@@ -68,11 +69,10 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
     if view is not None and view.views:
         artifacts["queries"] = save_views(ctx, trial, view.views, eval_split)
     encodes = [e for e in log if "encode" in e]
-    local = model_dir(spec)
     return MethodOutcome(
         metrics=metrics, test_label_ids=None, test_predictions=None,
         timing={"eval_runtime_s": seconds}, log_history=log,
-        model_facts=model_facts(local) if local else None,
+        model_facts=model_facts(Path(model_source(spec))),
         precision="float32", artifacts=artifacts,
         cache_hits={"embeddings": all(e["cache_hit"] for e in encodes)} if encodes else {},
         embedding={"pooling": pooling, "task_type": task.metadata.type,

@@ -52,6 +52,7 @@ _TYPE_FIELDS = {
     "beir": ("retrieval",),
 }
 BEIR_FILES = ("corpus.jsonl", "queries.jsonl")  # + qrels/<split>.tsv
+FILE_FIELDS = {"files", "corpus", "queries", "qrels", "beir"}  # local files (their content: keys)
 
 
 class MtebTaskSpec(Strict):

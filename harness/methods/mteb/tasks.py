@@ -1,14 +1,16 @@
-"""Suite task specs -> mteb task objects. A named task comes from mteb's registry (its data from
-the hub); a local task subclasses mteb's abstract task of its type and loads the suite's files,
-never the hub. Imports mteb (and so torch): trial time only."""
+"""Suite task specs -> mteb task objects. A named task comes from mteb's registry, its data from
+the HF cache's snapshot of the hub commit mteb pins (named_task_data: also asked when planning,
+validating and fetching; a retrieval task reads several configs of it: corpus, queries,
+judgements); a local task subclasses mteb's abstract task of its type and loads the suite's
+files, never the hub. Imports mteb (and so torch) inside its functions only."""
 
 from __future__ import annotations
 
 import hashlib
 
+from harness.methods.base import HubData
 from harness.methods.mteb.local_tasks import load_local_task
-from harness.methods.mteb.plan import FILE_FIELDS
-from harness.methods.mteb.spec import MTEB_TYPES, SEARCH_TYPES
+from harness.methods.mteb.spec import FILE_FIELDS, MTEB_TYPES, SEARCH_TYPES, MtebMethod
 
 
 def _abstract(task_type: str):
@@ -31,12 +33,85 @@ def local_revision(task, fingerprint: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def named_task_data(name: str, subsets: list[str] | None = None) -> tuple[str, str | None, list]:
+    """(hub dataset id, the revision mteb pins, the configs its loader reads) of a task in mteb's
+    registry (`subsets`: a multilingual task's hf_subsets, default all)."""
+    import mteb
+    from mteb.abstasks.retrieval import AbsTaskRetrieval
+
+    task = mteb.get_task(name, hf_subsets=subsets)
+    dataset = task.metadata.dataset
+    if isinstance(task, AbsTaskRetrieval):
+        configs = retrieval_configs(task)
+    else:
+        configs = list(task.hf_subsets) if task.metadata.is_multilingual else [dataset.get("name")]
+    return dataset["path"], dataset.get("revision"), configs
+
+
+def retrieval_configs(task, optional: bool = False) -> list[str]:
+    """The configs mteb 2.26's RetrievalDatasetLoader reads for each subset: `corpus`, `queries`
+    and the judgements (`default`; `<subset>-corpus`, `<subset>-queries`, `<subset>-qrels` for a
+    multilingual task's subset), a reranking task's `top_ranked` too. optional: the ones it reads
+    only where the card declares them (`top_ranked` of a retrieval task, `instruction`)."""
+    out = []
+    for subset in task.hf_subsets:
+        prefix = "" if subset == "default" else f"{subset}-"
+        if optional:
+            out += [f"{prefix}instruction"] + ([] if task.metadata.type == "Reranking"
+                                               else [f"{prefix}top_ranked"])
+            continue
+        out += [f"{prefix}corpus", f"{prefix}queries", f"{prefix}qrels" if prefix else "default"]
+        if task.metadata.type == "Reranking":
+            out.append(f"{prefix}top_ranked")
+    return out
+
+
+def _declared_optional(folder, task) -> list[str]:
+    """The optional configs (retrieval_configs(optional=True)) the snapshot's card declares."""
+    from harness.hub.select import card_configs, card_metadata
+
+    readme = folder / "README.md"
+    if not readme.is_file():
+        return []
+    declared = card_configs(card_metadata(readme.read_text(encoding="utf-8")))
+    return [c for c in retrieval_configs(task, optional=True) if c in declared]
+
+
+def named_hub_data(method: MtebMethod, index: int) -> list[HubData]:
+    """The hub datasets of the method's tasks named by MTEB name, at the commits mteb pins."""
+    from importlib.metadata import version
+
+    out = []
+    for k, task in enumerate(method.tasks):
+        if task.local:
+            continue
+        path, revision, configs = named_task_data(task.name, task.subsets)
+        out.append(HubData(path, revision, tuple(configs), f"mteb task {task.name}",
+                           ("methods", index, "tasks", k, "name"), task.name,
+                           f"mteb {version('mteb')}"))
+    return out
+
+
 def build_task(task, fingerprint: dict | None = None):
-    """An mteb task object ready for mteb.evaluate."""
+    """An mteb task object ready for mteb.evaluate. A named task reads its data at mteb's pinned
+    revision from the HF cache's snapshot folder of that commit (harness.hub downloads it there
+    when missing), as hub datasets of a suite do: the same files online and offline."""
     if not task.local:
         import mteb
+        from mteb.abstasks.retrieval import AbsTaskRetrieval
 
-        return mteb.get_task(task.name, hf_subsets=task.subsets)
+        from harness.hub import dataset_snapshot
+
+        named = mteb.get_task(task.name, hf_subsets=task.subsets)
+        path, revision, configs = named_task_data(task.name, task.subsets)
+        folder = dataset_snapshot(path, revision, configs).folder
+        if isinstance(named, AbsTaskRetrieval):  # configs the loader reads when the card has them
+            extra = _declared_optional(folder, named)
+            if extra:
+                dataset_snapshot(path, revision, extra)
+        dataset = {**named.metadata.dataset, "path": str(folder)}
+        named.metadata = named.metadata.model_copy(update={"dataset": dataset})  # this object only
+        return named
     from mteb.abstasks.task_metadata import TaskMetadata
 
     metadata = TaskMetadata(
