@@ -14,18 +14,27 @@ from harness.errors import SuiteErrors
 from harness.execution.executors import EXECUTORS
 from harness.history.identity import device_identity, resolved_revisions, reused_ids, run_identity
 from harness.plan.trials import build_plan
+from harness.specs.tracking import with_defaults
 from harness.store.store import ResultsStore
 from harness.suite.checks import check_suite
 from harness.suite.loader import LoadedSuite, load_suite
+from harness.trackers.checks import check_tracking
+from harness.trackers.session import prepare_stores
 
 
-def validated(path: str | Path) -> LoadedSuite:
-    """Load and check a suite; raise SuiteErrors (exit 2) before any model loads."""
+def validated(path: str | Path, results_dir: str | Path | None = None) -> LoadedSuite:
+    """Load and check a suite (its trackers against `results_dir`, default results/<name>);
+    raise SuiteErrors (exit 2) before any model loads."""
     loaded = load_suite(path)
     findings, errors = check_suite(loaded)
+    errors += check_tracking(loaded, results_root(loaded.suite, results_dir))
     if errors:
         raise SuiteErrors(errors)
     return loaded
+
+
+def results_root(suite, results_dir: str | Path | None = None) -> Path:
+    return Path(results_dir) if results_dir else Path("results") / suite.name
 
 
 def resolved_yaml(loaded: LoadedSuite) -> str:
@@ -48,9 +57,14 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
     from harness.quiet import quiet_libraries
 
     quiet_libraries(verbose)  # no progress bars from validation's data loading
-    loaded = validated(path)
+    loaded = validated(path, results_dir)
     suite = loaded.suite
-    store = ResultsStore(results_dir or Path("results") / suite.name)
+    store = ResultsStore(results_root(suite, results_dir))
+    if suite.tracking:  # defaults under this results dir; stores made once, before the trials
+        suite = suite.model_copy(update={"tracking": with_defaults(suite.tracking, store.root,
+                                                                   suite.name)})
+        for line in prepare_stores(suite.tracking):
+            echo(f"harness: warning: {line}")
     trials = build_plan(suite)
     run_id = new_run_id()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -26,8 +26,10 @@ def validate(paths: list[str], executor: str = "local", address: str | None = No
     from harness.methods.registry import is_baseline
     from harness.plan.trials import build_plan
     from harness.quiet import quiet_libraries
+    from harness.runner import results_root
     from harness.suite.checks import check_suite
     from harness.suite.loader import load_suite
+    from harness.trackers.checks import check_tracking
 
     quiet_libraries()
     status = 0
@@ -35,6 +37,7 @@ def validate(paths: list[str], executor: str = "local", address: str | None = No
         try:
             loaded = load_suite(path)
             findings, errors = check_suite(loaded)
+            errors += check_tracking(loaded, results_root(loaded.suite))
             if errors:
                 raise SuiteErrors(errors)
             trials = build_plan(loaded.suite)

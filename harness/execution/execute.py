@@ -24,7 +24,27 @@ def now() -> str:
 def execute(trial: Trial, ctx: TrialContext) -> TrialRecord:
     """Run one trial through its method (with OOM retries) and make its record: ok, failed,
     diverged or interrupted, never an exception (Ctrl-C's second press aside). Test predictions
-    are written to the store here; the record is the caller's to write."""
+    are written to the store here; the record is the caller's to write. With `tracking:` in the
+    suite, the trial's tracker runs are open while it runs and get its final metrics once its
+    record is made; `record.tracking` says how each tracker fared (a tracker never fails it)."""
+    specs = getattr(ctx.suite, "tracking", None)
+    if not specs:
+        return _execute(trial, ctx)
+    from harness.trackers.session import TrialTracking
+
+    tracking = TrialTracking(specs, trial, ctx.suite.name, ctx.run_id, ctx.verbose).open()
+    ctx.reporting = tracking.reporting()
+    try:
+        record = _execute(trial, ctx)
+    except BaseException:  # Ctrl-C's second press: end the runs, then let it through
+        tracking.close("interrupted")
+        raise
+    finally:
+        ctx.reporting = None
+    return record.model_copy(update={"tracking": tracking.finish(record)})
+
+
+def _execute(trial: Trial, ctx: TrialContext) -> TrialRecord:
     started, t0 = now(), time.perf_counter()
     outcome: MethodOutcome | None = None
     error = None

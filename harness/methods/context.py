@@ -1,6 +1,7 @@
 """What a method's `run` gets besides its trial: the suite's settings, the results store and
 per-run caches of prepared data, tokenizers and tokenized splits (so schedulers and seeds reuse
-them), and the stop request Ctrl-C sets (harness.execution.interrupt)."""
+them), the stop request Ctrl-C sets (harness.execution.interrupt) and where a Trainer reports
+its curves (harness.trackers)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,17 @@ class StopRequest:
 
 
 @dataclass
+class TrainerReporting:
+    """Where a fine-tune's Trainer sends its training curves: the transformers integrations
+    (`report_to` names) whose runs harness.trackers opened for this trial, the run's name, and
+    what to call when one of them raises (the trial goes on without that tracker)."""
+
+    report_to: list[str]
+    run_name: str
+    failed: Callable[[str, BaseException], None]
+
+
+@dataclass
 class TrialContext:
     suite: SuiteSettings
     store: ResultsStore
@@ -59,6 +71,7 @@ class TrialContext:
     memo: dict = field(default_factory=dict)
     stop: StopRequest = field(default_factory=StopRequest)
     training_override: dict | None = None  # set by the OOM retry loop (harness.execution.retry)
+    reporting: TrainerReporting | None = None  # set while trackers hold runs for the trial
 
     @property
     def training(self) -> TrainingSpec:

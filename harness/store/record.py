@@ -96,6 +96,18 @@ class EmbeddingFacts(_Part):
     eval_split: str = Field(description="Split whose scores rank it (metrics[eval_split]).")
 
 
+class TrackerOutcome(_Part):
+    """What one experiment tracker (harness/trackers/) made of a trial."""
+
+    status: Literal["ok", "failed"] = Field(
+        description="failed: the tracker raised; the trial went on without it (its result is not "
+                    "affected) and the tracker may hold part of the run.")
+    run: str | None = Field(None, description="Where the run is: TensorBoard event folder, MLflow "
+                                              "run id, W&B run folder.")
+    error: str | None = Field(None, description="The first failure: when (open, training, final) "
+                                                "and the exception as 'Type: message'.")
+
+
 class TrialRecord(_Part):
     schema_version: Literal[1] = RECORD_SCHEMA_VERSION
     key: str = Field(description="sha256 of the trial's key material (see harness.plan.trials).")
@@ -140,6 +152,10 @@ class TrialRecord(_Part):
         None, description="How the model's tokenizer fits the dataset (harness.inspection): tokens "
                           "per row mean/p95/max, truncated share at max_length, [UNK] rate, an "
                           "example row as tokens, warnings. None for trials without a model.")
+    tracking: dict[str, TrackerOutcome] = Field(
+        default_factory=dict, description="Per experiment tracker of the suite (tensorboard, "
+                                          "mlflow, wandb): whether it got this trial's run, and "
+                                          "where; empty without `tracking:`.")
     reused_from: str | None = Field(
         None, description="Set when this ok record was copied from an earlier run under the same "
                           "history root (harness nightly) instead of being computed: the source "

@@ -18,6 +18,7 @@ from harness.specs.dataset import DatasetSpec
 from harness.specs.field_error import FieldError
 from harness.specs.metric import MetricRef
 from harness.specs.model import ModelSpec, Resources
+from harness.specs.tracking import TRACKER_TAGS, TrackerSpec, shorthand
 from harness.specs.training import TrainingSpec
 from harness.suite.gate import GateSpec
 
@@ -27,7 +28,8 @@ SUITE_SCHEMA_VERSION = 1
 # Each method's suite entry, discriminated on `type` (harness.methods.registry, in its order).
 MethodSpec = Annotated[Union[tuple(m.spec for m in listed())], Field(discriminator="type")]
 # Tags of discriminated unions, which pydantic puts into an error's loc: error paths drop them.
-UNION_TAGS = frozenset(m.name for m in listed()).union(*(m.union_tags for m in listed()))
+UNION_TAGS = frozenset(m.name for m in listed()).union(*(m.union_tags for m in listed()),
+                                                       TRACKER_TAGS)
 
 
 def _default_methods() -> list:
@@ -55,6 +57,14 @@ class Suite(Strict):
                                                     "--fail-on regression, harness gate).")
     resources: Resources = Field(default_factory=Resources,
                                  description="Per trial, for --executor ray (docs/scaling.md).")
+    tracking: list[TrackerSpec] = Field(
+        default_factory=list, description="Experiment trackers every trial reports to "
+                                          "(tensorboard, mlflow, wandb); never part of a trial key.")
+
+    @field_validator("tracking", mode="before")
+    @classmethod
+    def _tracker_shorthand(cls, v):
+        return shorthand(v)
 
     @field_validator("methods", mode="before")
     @classmethod
@@ -75,6 +85,10 @@ class Suite(Strict):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise FieldError(kind, f"duplicate name {', '.join(dupes)} (set a distinct name)")
+        trackers = [t.type for t in self.tracking]
+        for i, name in enumerate(trackers):
+            if trackers.index(name) != i:
+                raise FieldError(f"tracking.{i}", f"{name} is listed twice (one entry per tracker)")
         if len(set(self.seeds)) != len(self.seeds):
             raise FieldError("seeds", "duplicate seed")
         if not self.datasets and any(METHODS[m.type].needs_datasets for m in self.methods):

@@ -1,5 +1,6 @@
 """Trainer callbacks every fine-tune gets: stop after the current step on Ctrl-C, stop on a
-NaN/inf loss, and the fault injections of harness.faults."""
+NaN/inf loss, and the fault injections of harness.faults; and the guard around the Trainer's
+tracker integrations (report_to), whose exceptions would otherwise abort `train()`."""
 
 from __future__ import annotations
 
@@ -76,3 +77,43 @@ def trainer_callbacks(trial, stop) -> list:
     if rule_for("HARNESS_SIMULATE_FAIL", trial.trial_id, 0) is not None:
         callbacks.append(SimulatedFailure())
     return callbacks
+
+
+class Guarded(TrainerCallback):
+    """A tracker integration (TensorBoardCallback, MLflowCallback, WandbCallback) whose
+    exceptions are reported to `failed(name, exception)` instead of aborting training; after
+    the first one it is called no more."""
+
+    def __init__(self, inner, name: str, failed):
+        self.inner, self.name, self.failed, self.dead = inner, name, failed, False
+
+
+def _delegate(event: str):
+    def call(self, args, state, control, **kwargs):
+        if self.dead:
+            return None
+        try:
+            return getattr(self.inner, event)(args, state, control, **kwargs)
+        except Exception as e:
+            self.dead = True
+            self.failed(self.name, e)
+            return None
+
+    call.__name__ = event
+    return call
+
+
+for _event in [name for name in vars(TrainerCallback) if name.startswith("on_")]:
+    setattr(Guarded, _event, _delegate(_event))
+
+
+def guard_reporting(trainer, reporting) -> None:
+    """Wrap each integration callback the Trainer made for `reporting.report_to` in Guarded."""
+    from transformers.integrations import get_reporting_integration_callbacks
+
+    kinds = dict(zip(reporting.report_to, get_reporting_integration_callbacks(reporting.report_to)))
+    handler = trainer.callback_handler
+    for i, callback in enumerate(handler.callbacks):
+        name = next((n for n, kind in kinds.items() if type(callback) is kind), None)
+        if name is not None:
+            handler.callbacks[i] = Guarded(callback, name, reporting.failed)

@@ -34,7 +34,7 @@ from harness.data.load import LABEL, PreparedData, column_values
 from harness.methods.base import Diverged, MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.finetune import eval_order, peak_flops, speedups
-from harness.methods.finetune.callbacks import trainer_callbacks
+from harness.methods.finetune.callbacks import guard_reporting, trainer_callbacks
 from harness.methods.finetune.length_sampler import LengthGroupedTrainer
 from harness.methods.finetune.throughput import (
     CountingCollator,
@@ -144,7 +144,8 @@ def training_arguments(trial: Trial, ctx: TrialContext, p: Prepared) -> Training
         bf16=p.precision == "bf16", fp16=p.precision == "fp16", tf32=p.tf32 or None,
         logging_nan_inf_filter=False,  # a NaN loss must show, not be averaged away
         logging_strategy="steps", logging_steps=training.logging_steps, logging_first_step=True,
-        report_to="none", disable_tqdm=not (ctx.verbose or sys.stderr.isatty()),
+        report_to=ctx.reporting.report_to if ctx.reporting else "none",
+        run_name=ctx.reporting.run_name if ctx.reporting else None, disable_tqdm=not (ctx.verbose or sys.stderr.isatty()),
         save_only_model=True, dataloader_pin_memory=p.cuda,
         # Length-grouped training batches (LengthGroupedTrainer): the `length` column feeds the
         # sampler, so Trainer must not drop it (the collator keeps only the model's inputs).
@@ -175,6 +176,8 @@ def make_trainer(trial: Trial, ctx: TrialContext, p: Prepared) -> LengthGroupedT
                                    compute_metrics=trainer_metrics, callbacks=callbacks)
     if not ctx.verbose:
         trainer.remove_callback(PrinterCallback)  # the log history goes into the record instead
+    if ctx.reporting:
+        guard_reporting(trainer, ctx.reporting)  # a tracker that raises never fails the trial
     return trainer
 
 
