@@ -31,7 +31,7 @@ class _Errors(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record):
-        self.messages.append(record.getMessage().splitlines()[0][:300])
+        self.messages.append(" ".join(record.getMessage().split())[:400])
 
 
 def experiment_id(client, name: str) -> str:
