@@ -119,15 +119,23 @@ def outcome_line(counts: dict[str, int]) -> str:
 
 
 def report(results_dir: str | Path, fmt: str = "md", *, scale: float = 1.0, n_boot: int = 1000,
-           pairs: str = "leader", plots: bool | None = None) -> str:
+           pairs: str = "leader", plots: bool | None = None, blog_path: Path | None = None) -> str:
     """The report of a results dir in one format. md is also saved as leaderboard.md there;
-    plots (PNG under plots/) are drawn for md and html unless `plots=False`."""
+    plots (PNG under plots/) are drawn for md and html unless `plots=False`. With `blog_path`
+    (md only), the compact post section for a markdown file there (harness.reports.blog), the
+    leaderboard ×100."""
     from harness.reports.assemble import Options, build_report
     from harness.reports.html import html_page
     from harness.reports.render import csv_text, json_text, latex, markdown
 
     if plots is None:
         plots = fmt in ("md", "html")
+    if blog_path is not None:
+        from harness.reports.blog import BLOG_SCALE, blog_markdown
+
+        rep = build_report(results_dir, Options(scale=BLOG_SCALE, n_boot=n_boot, pairs=pairs,
+                                                plots=plots))
+        return blog_markdown(rep, blog_path)
     rep = build_report(results_dir, Options(scale=scale, n_boot=n_boot, pairs=pairs, plots=plots))
     render = {"md": markdown, "csv": csv_text, "latex": latex, "json": json_text, "html": html_page}
     text = render[fmt](rep)

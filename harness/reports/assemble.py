@@ -30,6 +30,7 @@ class Report:
     footer: list[str]
     plots: list = field(default_factory=list)  # plots.Plot
     root: Path | None = None
+    setup: str = ""  # one sentence: models, data, seeds, device, precision (blog.setup_sentence)
 
 
 def _leaderboard(ctx, opts, state):
@@ -68,4 +69,6 @@ def build_report(results_dir: str | Path, opts: Options | None = None) -> Report
         from harness.reports.plots import write_plots
 
         plots = write_plots(ctx)
-    return Report(ctx.suite_name, tables, ctx.footer, plots, ctx.store.root)
+    from harness.reports.blog import setup_sentence
+
+    return Report(ctx.suite_name, tables, ctx.footer, plots, ctx.store.root, setup_sentence(ctx))
