@@ -46,7 +46,6 @@ def hub_identity(record, suite: dict) -> tuple[str, str] | None:
 def export_mteb(results_dir: str | Path, out: str | Path) -> list[Exported]:
     """Write every ok mteb trial of the latest plan under `out`; what was written."""
     import mteb
-    from mteb.models import ModelMeta
     from mteb.results import TaskResult
 
     root = Path(results_dir)
@@ -71,12 +70,16 @@ def export_mteb(results_dir: str | Path, out: str | Path) -> list[Exported]:
             raise HarnessError(f"mteb result files of {record.trial_id} are missing",
                                file=str(stored))
         result = TaskResult.from_disk(stored)
-        meta = ModelMeta.model_validate(json.loads(meta_file.read_text(encoding="utf-8")))
+        # model_meta.json as mteb wrote it (ModelMeta.to_dict, loader as a string: it does not
+        # validate back into a ModelMeta), renamed for a hub model
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
         hub = hub_identity(record, suite)
         if hub is not None:
-            meta = meta.model_copy(update={"name": hub[0], "revision": hub[1]})
-        cache.save_to_cache(result, meta)
-        written.append(Exported(meta.name, meta.revision, result.task_name,
-                                float(result.get_score()),
-                                cache.get_task_result_path(result.task_name, meta)))
+            meta.update(name=hub[0], revision=hub[1])
+        cache.save_to_cache(result, meta["name"], meta["revision"])
+        path = cache.get_task_result_path(result.task_name, meta["name"], meta["revision"])
+        (path.parent / "model_meta.json").write_text(json.dumps(meta, indent=4, default=str),
+                                                     encoding="utf-8")
+        written.append(Exported(meta["name"], meta["revision"], result.task_name,
+                                float(result.get_score()), path))
     return written

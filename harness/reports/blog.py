@@ -19,7 +19,7 @@ BLOG_SCALE = 100.0
 def setup_sentence(ctx) -> str:
     """'all-MiniLM-L6-v2 fine-tuned ... on support-intents (600 train / 200 test rows); seeds 1,
     2; CPU (x86_64), float32; harness 0.1.0 @ abc1234567.'"""
-    records = ctx.records
+    records = ctx.all_records or ctx.records  # every method's (an mteb-only run has no rows)
     models = list(dict.fromkeys(r.model_name for r in records if r.model_name))
     methods = list(dict.fromkeys(r.method for r in records))
     data = []
