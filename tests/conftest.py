@@ -18,6 +18,9 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Trackers never reach the network from tests: no MLflow telemetry, W&B offline and quiet.
+os.environ.update(MLFLOW_DISABLE_TELEMETRY="true", DO_NOT_TRACK="true", WANDB_MODE="offline",
+                  WANDB_SILENT="true", WANDB_X_DISABLE_STATS="true")
 
 sys.path.insert(0, str(Path(__file__).parent))
 import tiny_models  # noqa: E402
