@@ -19,7 +19,7 @@ from harness.store.store import ResultsStore
 from harness.suite.checks import check_suite
 from harness.suite.loader import LoadedSuite, load_suite
 from harness.trackers.checks import check_tracking
-from harness.trackers.session import prepare_stores
+from harness.trackers.session import finish_stores, prepare_stores
 
 
 def validated(path: str | Path, results_dir: str | Path | None = None) -> LoadedSuite:
@@ -60,11 +60,9 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
     loaded = validated(path, results_dir)
     suite = loaded.suite
     store = ResultsStore(results_root(suite, results_dir))
-    if suite.tracking:  # defaults under this results dir; stores made once, before the trials
+    if suite.tracking:  # defaults under this results dir
         suite = suite.model_copy(update={"tracking": with_defaults(suite.tracking, store.root,
                                                                    suite.name)})
-        for line in prepare_stores(suite.tracking):
-            echo(f"harness: warning: {line}")
     trials = build_plan(suite)
     run_id = new_run_id()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -76,8 +74,14 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
     store.write_run(run_id, run_info, resolved)
     echo(f"harness: {suite.name}: {len(trials)} trials -> {store.root}")
     t0 = time.perf_counter()
-    outcomes = EXECUTORS[executor](trials, suite, store, run_id, verbose=verbose, echo=echo,
-                                  **executor_options)
+    for line in prepare_stores(suite.tracking, run_id):  # once, before the trials
+        echo(f"harness: warning: {line}")
+    try:
+        outcomes = EXECUTORS[executor](trials, suite, store, run_id, verbose=verbose, echo=echo,
+                                      **executor_options)
+    finally:
+        for line in finish_stores(suite.tracking, run_id):
+            echo(f"harness: warning: {line}")
     counts = {s: sum(1 for o in outcomes.values() if o == s)
               for s in ("skipped", "ok", "failed", "diverged", "interrupted", "elsewhere",
                         "not started")}

@@ -1,6 +1,7 @@
 """MLflow: one run per trial in the suite's experiment (default store: a SQLite file under the
-results dir), tagged with the suite run (`harness.run_id`), model, dataset, method, scheduler,
-seed.
+results dir), nested under one parent run per suite run (made by the driver before the trials,
+found by its tags), tagged with the suite run (`harness.run_id`), model, dataset, method,
+scheduler, seed.
 
 The run is started (fluent API) before the trial runs, so the Trainer's MLflowCallback logs a
 fine-tune's curves into it rather than starting its own (which it would end at train end and
@@ -48,6 +49,35 @@ def experiment_id(client, name: str) -> str:
         return found.experiment_id
 
 
+def suite_run_id(client, exp: str, run_id: str) -> str | None:
+    """The parent run of suite run `run_id`, when the driver made one."""
+    found = client.search_runs([exp], filter_string=f"tags.`harness.role` = 'suite-run' and "
+                                                    f"tags.`harness.run_id` = '{run_id}'",
+                               max_results=1)
+    return found[0].info.run_id if found else None
+
+
+def start_suite_run(spec, run_id: str) -> str:
+    """The store, the experiment and the parent run of this suite run (the driver's, once)."""
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(spec.tracking_uri)
+    exp = experiment_id(client, spec.experiment)
+    return suite_run_id(client, exp, run_id) or client.create_run(
+        exp, run_name=f"{spec.experiment} {run_id}",
+        tags={"harness.role": "suite-run", "harness.run_id": run_id}).info.run_id
+
+
+def end_suite_run(spec, run_id: str) -> None:
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(spec.tracking_uri)
+    found = client.get_experiment_by_name(spec.experiment)
+    parent = suite_run_id(client, found.experiment_id, run_id) if found else None
+    if parent is not None:
+        client.set_terminated(parent, "FINISHED")
+
+
 class MlflowTracker:
     name = integration = "mlflow"
 
@@ -67,6 +97,9 @@ class MlflowTracker:
             mlflow.end_run()
         tags = {**ident.tags, "harness.run_id": ident.group, "harness.suite": ident.suite,
                 "harness.trial_id": ident.name}
+        parent = suite_run_id(self.client, exp, ident.group)
+        if parent is not None:
+            tags["mlflow.parentRunId"] = parent  # nested under the suite run in the MLflow UI
         run = mlflow.start_run(experiment_id=exp, run_name=ident.name, tags=tags)
         self.run_id = run.info.run_id
         logging.getLogger(ASYNC_LOGGER).addHandler(self.errors)

@@ -37,22 +37,35 @@ def offline_and_quiet(verbose: bool = False) -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def prepare_stores(specs: list) -> list[str]:
-    """Make what every trial's run needs once, before the trials (an MLflow store's schema and
-    the experiment; parallel workers would race to create them). Problems come back as lines:
-    the trials still run, and each record then says what its tracker made of it."""
+def prepare_stores(specs: list, run_id: str) -> list[str]:
+    """What every trial's run needs, made once before the trials (parallel workers would race to
+    make it): an MLflow store's schema, the experiment and the suite run's parent run, under which
+    each trial's run is nested. Problems come back as lines: the trials still run, and each
+    record then says what its tracker made of it."""
     problems = []
     for spec in specs:
         if isinstance(spec, MlflowSpec):
             offline_and_quiet()
             try:
-                from mlflow.tracking import MlflowClient
+                from harness.trackers.mlflow_tracker import start_suite_run
 
-                from harness.trackers.mlflow_tracker import experiment_id
-
-                experiment_id(MlflowClient(spec.tracking_uri), spec.experiment)
+                start_suite_run(spec, run_id)
             except Exception as e:
                 problems.append(f"mlflow store {spec.tracking_uri}: {_why('open', e)}")
+    return problems
+
+
+def finish_stores(specs: list, run_id: str) -> list[str]:
+    """End what prepare_stores started (the MLflow parent run)."""
+    problems = []
+    for spec in specs:
+        if isinstance(spec, MlflowSpec):
+            try:
+                from harness.trackers.mlflow_tracker import end_suite_run
+
+                end_suite_run(spec, run_id)
+            except Exception as e:
+                problems.append(f"mlflow store {spec.tracking_uri}: {_why('close', e)}")
     return problems
 
 

@@ -85,7 +85,10 @@ def test_mlflow_reads_one_run_per_trial(tracked):
     _, results, records, _ = tracked
     uri = f"sqlite:///{results / 'tracking' / 'mlflow.db'}"
     runs = mlflow_runs(uri, "tiny")
+    parent = runs.pop(f"tiny {RUN_ID}")  # the suite run, every trial's run nested under it
+    assert parent.data.tags["harness.role"] == "suite-run" and parent.info.status == "FINISHED"
     assert sorted(runs) == sorted(r.trial_id for r in records.values())
+    assert {run.data.tags["mlflow.parentRunId"] for run in runs.values()} == {parent.info.run_id}
     r = records[("finetune", 1)]
     run = runs[r.trial_id]
     assert run.info.status == "FINISHED"
