@@ -138,6 +138,11 @@ def _footer(records, suite_name: str) -> list[str]:
         message = f"{r.error.type}: {r.error.message}" if r.error else r.status
         lines.append(f"- {r.status}: {r.trial_id}: {message}")
     for r in records:
+        for name, outcome in r.tracking.items():
+            if outcome.status != "ok":
+                lines.append(f"- tracker {name} failed on {r.trial_id} (the trial's result is "
+                             f"unaffected): {outcome.error}")
+    for r in records:
         if r.status == "ok" and r.attempts:
             final = r.attempts[-1]
             lines.append(f"- retried: {r.trial_id}: {r.attempts[0]['reason']}; ran at batch "

@@ -128,6 +128,14 @@ def test_failing_trackers_are_recorded_and_the_trial_stays_ok(tracked):
     assert run.info.status == "FINISHED" and "test/accuracy" not in run.data.metrics
 
 
+def test_failures_show_in_the_report_footer(tracked, capsys):
+    _, results, _, broken = tracked
+    assert main(["report", str(results), "--no-plots", "--bootstrap", "10"]) == 0
+    out = capsys.readouterr().out
+    assert f"- tracker tensorboard failed on {broken}" in out
+    assert f"- tracker mlflow failed on {broken}" in out
+
+
 def test_no_wandb_core_process_outlives_the_run(tracked):
     alive = [p for p in psutil.Process().children(recursive=True)
              if "wandb" in " ".join(p.cmdline()) and p.status() != psutil.STATUS_ZOMBIE]
