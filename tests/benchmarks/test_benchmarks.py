@@ -10,8 +10,8 @@ JSON files go to tests/benchmarks/baseline/<platform>/ (--benchmark-storage in p
 0001 is the stored baseline of the 2-core CI VM. Raw seconds of one round move by tens of
 percent on a shared machine; the scripts' own ratios (a baseline run in the same process) are
 compared with `--ratio-compare=tests/benchmarks/baseline/<platform>/0001_baseline.json`
-(`--ratio-fail`, default 25 %; the options are in tests/conftest.py). Each benchmark runs its script's `main()` once
-(rounds=1: a round is a whole suite) with the arguments below, exactly as
+(`--ratio-fail`, default 25 %; the options are in tests/conftest.py). Each benchmark runs its
+script's `main()` once (rounds=1: a round is a whole suite) with the arguments below, exactly as
 `python tests/benchmarks/X.py ARGS` would; what the script printed last (`ratio=…`,
 `overhead=…`) is parsed into the JSON's extra_info. Each script still runs on its own.
 """
