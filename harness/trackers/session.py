@@ -33,6 +33,7 @@ def offline_and_quiet(verbose: bool = False) -> None:
     for key, value in ENV_DEFAULTS.items():
         os.environ.setdefault(key, value)
     if not verbose:
+        os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "WARNING")  # mlflow sets INFO on import
         for name in CHATTY:
             logging.getLogger(name).setLevel(logging.WARNING)
 
