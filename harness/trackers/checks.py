@@ -27,7 +27,7 @@ def check_tracking(loaded, results_root: Path) -> list[HarnessError]:
     suite = loaded.suite
     errors = []
     for i, spec in enumerate(with_defaults(suite.tracking, results_root, suite.name)):
-        problem = _missing_package(spec) or _problem(spec)
+        problem = _problem(spec) or _missing_package(spec)
         if problem:
             field, message = problem
             errors.append(loaded.error(f"{spec.type}: {message}", ("tracking", i, field)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import time
 
+import pytest
 from conftest import light, tiny_suite
 
 from harness.cli import main
@@ -80,6 +81,8 @@ def test_tracking_never_enters_a_key(tiny_bert, english_data, write_suite):
 
 
 def test_validate_with_trackers_stays_light(write_suite, tiny_bert, english_data):
+    for package in ("tensorboard", "mlflow", "wandb"):
+        pytest.importorskip(package, reason="the [tracking] extra is not installed")
     path = _suite(write_suite, tiny_bert, english_data, "  - tensorboard\n  - mlflow\n  - wandb")
     proc = light("validate", str(path))
     assert proc.returncode == 0, proc.stderr
