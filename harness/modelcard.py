@@ -73,8 +73,10 @@ def _dataset_source(record, suite: dict) -> str:
     for d in suite.get("datasets", []):
         if d["name"] == record.dataset_name:
             if d.get("hub"):
+                commit = (record.config.get("dataset") or {}).get("fingerprint", "").rpartition("@")[2]
                 return f"hub `{d['hub']['id']}` (config {d['hub'].get('config')}, revision " \
-                       f"{d['hub'].get('revision') or 'main'})"
+                       f"{d['hub'].get('revision') or 'main'}" \
+                       f"{f' = commit `{commit}`' if len(commit) == 40 else ''})"
             return ", ".join(f"{k}: `{Path(v).name}`" for k, v in d["files"].items())
     return "see the record"
 
@@ -155,7 +157,9 @@ def card_metadata(record, suite: dict) -> str:
     spec = _model_spec(record, suite)
     dataset = next((d for d in suite.get("datasets", []) if d["name"] == record.dataset_name), {})
     hub = dataset.get("hub") or {}
-    revision = hub.get("revision") or (record.config.get("dataset") or {}).get("fingerprint")
+    fingerprint = (record.config.get("dataset") or {}).get("fingerprint")
+    # a hub dataset: the commit its revision resolved to (in its fingerprint); else the content hash
+    revision = fingerprint.rpartition("@")[2] if hub and fingerprint else fingerprint
     results = [EvalResult(
         task_type="text-classification", task_name="Text Classification",
         dataset_type=hub.get("id") or record.dataset_name, dataset_name=record.dataset_name,
@@ -187,11 +191,10 @@ def _base_language(spec):
         return None
     from huggingface_hub import metadata_load
 
-    from harness.fingerprint import model_dir
-    from harness.models.files import hub_cached_dir
+    from harness.models.files import local_files
 
     try:
-        local = model_dir(spec) or hub_cached_dir(spec)
+        local = local_files(spec)  # its dir, or its hub commit's configs (fetched before the run)
         meta = metadata_load(local / "README.md") if local and (local / "README.md").is_file() else None
     except Exception:  # no readable card: the language stays unknown
         return None

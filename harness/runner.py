@@ -12,7 +12,14 @@ import yaml
 
 from harness.errors import SuiteErrors
 from harness.execution.executors import EXECUTORS
-from harness.history.identity import device_identity, resolved_revisions, reused_ids, run_identity
+from harness.fetch import for_pending, hub_line, materialize
+from harness.history.identity import (
+    device_identity,
+    hub_identity,
+    resolved_revisions,
+    reused_ids,
+    run_identity,
+)
 from harness.plan.trials import build_plan
 from harness.specs.tracking import with_defaults
 from harness.store.store import ResultsStore
@@ -26,7 +33,7 @@ def validated(path: str | Path, results_dir: str | Path | None = None) -> Loaded
     """Load and check a suite (its trackers against `results_dir`, default results/<name>);
     raise SuiteErrors (exit 2) before any model loads."""
     loaded = load_suite(path)
-    findings, errors = check_suite(loaded)
+    findings, errors = check_suite(loaded, for_run=True)
     errors += check_tracking(loaded, results_root(loaded.suite, results_dir))
     if errors:
         raise SuiteErrors(errors)
@@ -57,6 +64,7 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
     from harness.quiet import quiet_libraries
 
     quiet_libraries(verbose)  # no progress bars from validation's data loading
+    started_clock = time.perf_counter()  # the run's wall time, for the hub's share of it
     loaded = validated(path, results_dir)
     suite = loaded.suite
     store = ResultsStore(results_root(suite, results_dir))
@@ -64,6 +72,7 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
         suite = suite.model_copy(update={"tracking": with_defaults(suite.tracking, store.root,
                                                                    suite.name)})
     trials = build_plan(suite)
+    materialize(loaded, for_pending(loaded, trials, store))  # hub files, before anything is written
     run_id = new_run_id()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     store.write_plan([{"key": t.key, "trial_id": t.trial_id, "label": t.label} for t in trials])
@@ -91,10 +100,13 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
                     wall_s=round(time.perf_counter() - t0, 2), outcomes=outcomes, counts=counts)
     reused = reused_ids(store, outcomes)
     run_info.update(reused=len(reused), computed=counts["ok"] + counts["failed"] + counts["diverged"],
-                    resolved_revisions=resolved_revisions(store, outcomes), **device_identity())
+                    resolved_revisions=resolved_revisions(store, outcomes), **device_identity(),
+                    **hub_identity(time.perf_counter() - started_clock))
     store.write_run(run_id, run_info, resolved)
     echo(f"harness: {counts['ok']} trained, {counts['skipped']} already done, "
          f"{counts['failed'] + counts['diverged']} failed in {run_info['wall_s']:.1f} s")
+    if (line := hub_line(time.perf_counter() - started_clock)) is not None:
+        echo(line)
     if reused:
         echo(f"harness: {len(reused)} of the done trials were reused from earlier runs (reused_from)")
     echo(outcome_line(counts))

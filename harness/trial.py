@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from harness.specs.model import ModelSpec
 
-KEY_VERSION = 1
+KEY_VERSION = 2  # 2: hub revisions enter as resolved commits; hub.splits enters
 
 
 @dataclass(frozen=True)

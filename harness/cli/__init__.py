@@ -18,6 +18,7 @@ from harness import __version__
 from harness.cli import (
     compare,
     export,
+    fetch,
     gate,
     history,
     init,
@@ -33,10 +34,9 @@ from harness.cli.output import fail
 from harness.errors import HarnessError
 
 COMMANDS = {  # in --help order
-    "run": run, "validate": validate, "report": report, "inspect": inspect, "predict": predict,
-    "init": init, "export": export, "history": history, "compare": compare, "gate": gate,
-    "nightly": nightly,
-    "schema": schema,
+    "run": run, "validate": validate, "report": report, "fetch": fetch, "inspect": inspect,
+    "predict": predict, "init": init, "export": export, "history": history, "compare": compare,
+    "gate": gate, "nightly": nightly, "schema": schema,
 }
 
 

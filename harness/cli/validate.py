@@ -1,5 +1,6 @@
-"""`harness validate SUITE...`: schema, data, model dirs and the plan, without training (and
-with `--executor ray`, whether Ray workers can reach the inputs)."""
+"""`harness validate SUITE...`: schema, data, model dirs, hub items (when the hub or the HF cache
+can answer) and the plan, without training (and with `--executor ray`, whether Ray workers can
+reach the inputs)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def run(args) -> int:
 
 def validate(paths: list[str], executor: str = "local", address: str | None = None) -> int:
     """Check each suite; print its findings and plan size. 2 when any suite is bad."""
+    from harness.hub import HubError
     from harness.methods.registry import is_baseline
     from harness.plan.trials import build_plan
     from harness.quiet import quiet_libraries
@@ -40,7 +42,12 @@ def validate(paths: list[str], executor: str = "local", address: str | None = No
             errors += check_tracking(loaded, results_root(loaded.suite))
             if errors:
                 raise SuiteErrors(errors)
-            trials = build_plan(loaded.suite)
+            try:
+                trials, unplanned = build_plan(loaded.suite), None
+            except HubError as e:  # offline, a hub revision not in the cache: keys unknown
+                if not e.unavailable:
+                    raise
+                trials, unplanned = [], e.message
         except HarnessError as e:
             status = fail(e)
             continue
@@ -48,8 +55,12 @@ def validate(paths: list[str], executor: str = "local", address: str | None = No
         for f in findings:
             print(f"  {f.status:<11} {f.item}: {f.detail}")
         baselines = sum(1 for t in trials if is_baseline(t.method))
-        print(f"  plan        {len(trials)} trials ({len(trials) - baselines} to train, "
-              f"{baselines} majority baselines)")
+        if unplanned:
+            print("  plan        not built: trial keys need every hub revision resolved to a "
+                  "commit (not in the HF cache offline; `harness fetch SUITE` where the hub answers)")
+        else:
+            print(f"  plan        {len(trials)} trials ({len(trials) - baselines} to train, "
+                  f"{baselines} majority baselines)")
         if executor == "ray":
             from harness.execution.ray.reach import check_reachable
 

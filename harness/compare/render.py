@@ -18,7 +18,8 @@ def comparison_table(c: Comparison) -> Table:
     for r in c.rows:
         delta = DASH if r.delta is None else (f"{r.delta:.2f}×" if r.is_ratio else f"{r.delta:+.4f}")
         d = r.decision
-        verdict = d.verdict + (f" ({d.detail})" if d.detail else "")
+        verdict = d.verdict + (f" ({d.detail})" if d.detail else "") \
+            + (f"; {r.cause}" if r.cause else "")
         digits = 1 if r.is_ratio else 4
         cells = [r.dataset, r.label, r.metric, fmt_interval(r.base, digits) if r.base else DASH,
                  fmt_interval(r.new, digits) if r.new else DASH, delta, d.test,
@@ -30,7 +31,7 @@ def comparison_table(c: Comparison) -> Table:
                 **(interval_data("new", r.new) if r.new else {"new": None}),
                 ("ratio" if r.is_ratio else "delta"): r.delta, "test": d.test, "p": d.p,
                 "bootstrap_ci95_low": d.ci_low, "bootstrap_ci95_high": d.ci_high,
-                "verdict": d.verdict, "detail": d.detail}
+                "verdict": d.verdict, "detail": d.detail, "input_change": r.cause or None}
         table.data.append(data)
     mins = ", ".join(f"{k} {v:g}" for k, v in c.gate.min_difference.items())
     table.notes.append(

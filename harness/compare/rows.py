@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.compare import verdict as V
+from harness.compare.revisions import input_change
 from harness.errors import HarnessError
 from harness.reports.context import Group, ReportContext, load_context
 from harness.reports.stats import Interval, t_interval
@@ -29,6 +30,7 @@ class Row:
     decision: V.Decision
     delta: float | None = None  # new − base (ratio metrics: new ÷ base)
     is_ratio: bool = False
+    cause: str = ""  # the inputs that differ: model / data revision or content change
 
 
 @dataclass
@@ -74,11 +76,14 @@ def compare_runs(base_dir, new_dir, metric: str | None = None, n_boot: int = 100
     n_groups = {_key(g): g for g in new.groups()}
     for key in list(n_groups) + [k for k in b_groups if k not in n_groups]:
         b, n = b_groups.get(key), n_groups.get(key)
+        cause = input_change(b, n)
         for m in quality:
             out.rows.append(_quality_row(base, new, b, n, m, gate, n_boot))
+            out.rows[-1].cause = cause
         for m in ratios:
             row = _ratio_row(b, n, m, gate)
             if row is not None:
+                row.cause = cause
                 out.rows.append(row)
     return out
 
