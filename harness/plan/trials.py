@@ -10,14 +10,15 @@ KEY_VERSION and the key function are in harness.trial.
 from __future__ import annotations
 
 from harness.methods.base import PlanInputs
-from harness.methods.registry import METHODS, baselines
+from harness.methods.registry import METHODS, baselines, is_baseline
 from harness.suite.schema import Suite
 from harness.trial import Trial
 
 
-def build_plan(suite: Suite) -> list[Trial]:
-    """Every trial of the suite, with its key, in plan order (no file is written)."""
-    plan = PlanInputs(suite)
+def build_plan(suite: Suite, points: dict | None = None) -> list[Trial]:
+    """Every trial of the suite, with its key, in plan order (no file is written). `points`: a
+    search's configurations so far per (model, dataset, scheduler) (harness.search)."""
+    plan = PlanInputs(suite, points=points or {})
     listed = [(METHODS[spec.type], spec) for spec in suite.methods]
     trials: list[Trial] = []
     for dataset in suite.datasets:
@@ -32,3 +33,15 @@ def build_plan(suite: Suite) -> list[Trial]:
         for method, spec in listed:
             trials += method.model_trials(spec, model, plan)
     return trials
+
+
+def plan_line(trials) -> str:
+    """`7 trials (6 to train in 3 configurations, 1 majority baselines)`: the plan's size."""
+    baselines = sum(1 for t in trials if is_baseline(t.method))
+    configs = {(t.model.display_name if t.model else None, t.dataset.name, t.method,
+                t.scheduler, t.variant, tuple(t.configuration.items()))
+               for t in trials if not is_baseline(t.method)}
+    searched = any(t.configuration for t in trials)
+    return (f"{len(trials)} trials ({len(trials) - baselines} to train"
+            + (f" in {len(configs)} configurations" if searched else "")
+            + f", {baselines} majority baselines)")

@@ -59,6 +59,8 @@ def check_suite(loaded: LoadedSuite) -> tuple[list[Finding], list[HarnessError]]
         more_findings, more_errors = METHODS[spec.type].check(spec, j, loaded)
         findings += more_findings
         errors += more_errors
+    if suite.search is not None and importlib.util.find_spec("optuna") is None:
+        errors.append(loaded.error("needs optuna: pip install 'harness[search]'", ("search",)))
     for i, metric in enumerate(suite.metrics):
         if metric.evaluate and not Path(metric.evaluate).exists():
             errors.append(loaded.error(f"evaluate module not found: {metric.evaluate}",
