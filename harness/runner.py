@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -13,7 +14,7 @@ import yaml
 from harness.errors import SuiteErrors
 from harness.execution.executors import EXECUTORS
 from harness.history.identity import device_identity, resolved_revisions, reused_ids, run_identity
-from harness.plan.trials import build_plan
+from harness.plan.trials import build_plan, plan_line
 from harness.store.store import ResultsStore
 from harness.suite.checks import check_suite
 from harness.suite.loader import LoadedSuite, load_suite
@@ -40,52 +41,94 @@ def new_run_id() -> str:
 
 def run_suite(path: str | Path, results_dir: str | Path | None = None, executor: str = "local",
               verbose: bool = False, echo: Callable[[str], None] = print,
-              **executor_options) -> int:
+              loaded: LoadedSuite | None = None, **executor_options) -> int:
     """`harness run`, the whole flow: validate the suite (bad input: exit 2 before any compute),
     expand its plan, run every trial that has no ok record yet through `executor` (each record
     written as its trial ends), note the run in runs/<run_id>.json and print the leaderboard.
-    Returns the exit code: 0 all ok, 1 a trial failed or diverged, 130 interrupted."""
+    Returns the exit code: 0 all ok, 1 a trial failed or diverged, 130 interrupted.
+    (A suite with `search:` runs through harness.search, which uses the pieces below.)"""
     from harness.quiet import quiet_libraries
 
     quiet_libraries(verbose)  # no progress bars from validation's data loading
-    loaded = validated(path)
+    loaded = loaded or validated(path)
     suite = loaded.suite
     store = ResultsStore(results_dir or Path("results") / suite.name)
     trials = build_plan(suite)
-    run_id = new_run_id()
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    store.write_plan([{"key": t.key, "trial_id": t.trial_id, "label": t.label} for t in trials])
-    run_info = {"run_id": run_id, "suite": str(loaded.path.resolve()), "started_at": started,
-                "trials": len(trials), "status": "running", **run_owner(),
-                **run_identity(suite, trials)}
-    resolved = resolved_yaml(loaded)
-    store.write_run(run_id, run_info, resolved)
-    echo(f"harness: {suite.name}: {len(trials)} trials -> {store.root}")
-    t0 = time.perf_counter()
-    outcomes = EXECUTORS[executor](trials, suite, store, run_id, verbose=verbose, echo=echo,
+    run = RunLog.begin(loaded, store, trials)
+    echo(f"harness: {suite.name}: {plan_line(trials)} -> {store.root}")
+    outcomes = EXECUTORS[executor](trials, suite, store, run.run_id, verbose=verbose, echo=echo,
                                   **executor_options)
-    counts = {s: sum(1 for o in outcomes.values() if o == s)
-              for s in ("skipped", "ok", "failed", "diverged", "interrupted", "elsewhere",
-                        "not started")}
-    stopped = counts["interrupted"] or counts["not started"]
-    run_info.update(status="interrupted" if stopped else "done",
-                    finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    wall_s=round(time.perf_counter() - t0, 2), outcomes=outcomes, counts=counts)
-    reused = reused_ids(store, outcomes)
-    run_info.update(reused=len(reused), computed=counts["ok"] + counts["failed"] + counts["diverged"],
-                    resolved_revisions=resolved_revisions(store, outcomes), **device_identity())
-    store.write_run(run_id, run_info, resolved)
-    echo(f"harness: {counts['ok']} trained, {counts['skipped']} already done, "
-         f"{counts['failed'] + counts['diverged']} failed in {run_info['wall_s']:.1f} s")
-    if reused:
-        echo(f"harness: {len(reused)} of the done trials were reused from earlier runs (reused_from)")
-    echo(outcome_line(counts))
-    echo("")
-    if store.records_dir.is_dir() and any(store.records_dir.glob("*.json")):
-        echo(report(store.root, "md", plots=False))
-    if stopped:
-        return 130
-    return 1 if counts["failed"] or counts["diverged"] else 0
+    return run.finish(outcomes, echo)
+
+
+@dataclass
+class RunLog:
+    """runs/<run_id>.json of one run: written when it starts (plan size, owner, identity) and
+    again when it ends (outcomes, counts, wall time)."""
+
+    store: ResultsStore
+    run_id: str
+    info: dict
+    resolved: str
+    t0: float
+
+    @classmethod
+    def begin(cls, loaded: LoadedSuite, store: ResultsStore, trials) -> "RunLog":
+        run_id = new_run_id()
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        store.write_plan(plan_entries(trials))
+        info = {"run_id": run_id, "suite": str(loaded.path.resolve()), "started_at": started,
+                "trials": len(trials), "status": "running", **run_owner(),
+                **run_identity(loaded.suite, trials)}
+        run = cls(store, run_id, info, resolved_yaml(loaded), time.perf_counter())
+        store.write_run(run_id, info, run.resolved)
+        return run
+
+    def replan(self, suite, trials) -> None:
+        """A search added configurations: plan.json and the run file name every trial so far."""
+        self.store.write_plan(plan_entries(trials))
+        self.info.update(trials=len(trials), **run_identity(suite, trials))
+        self.store.write_run(self.run_id, self.info, self.resolved)
+
+    def finish(self, outcomes: dict[str, str], echo) -> int:
+        """Count the outcomes, write the run file, print the summary lines and the leaderboard;
+        the exit code."""
+        store, run_info = self.store, self.info
+        counts = {s: sum(1 for o in outcomes.values() if o == s)
+                  for s in ("skipped", "ok", "failed", "diverged", "pruned", "interrupted",
+                            "elsewhere", "not started")}
+        stopped = counts["interrupted"] or counts["not started"]
+        run_info.update(status="interrupted" if stopped else "done",
+                        finished_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                        wall_s=round(time.perf_counter() - self.t0, 2), outcomes=outcomes,
+                        counts=counts)
+        reused = reused_ids(store, outcomes)
+        run_info.update(reused=len(reused),
+                        computed=counts["ok"] + counts["failed"] + counts["diverged"]
+                        + counts["pruned"],
+                        resolved_revisions=resolved_revisions(store, outcomes), **device_identity())
+        store.write_run(self.run_id, run_info, self.resolved)
+        echo(f"harness: {counts['ok']} trained, {counts['skipped']} already done, "
+             f"{counts['failed'] + counts['diverged']} failed"
+             + (f", {counts['pruned']} pruned" if counts["pruned"] else "")
+             + f" in {run_info['wall_s']:.1f} s")
+        if reused:
+            echo(f"harness: {len(reused)} of the done trials were reused from earlier runs "
+                 "(reused_from)")
+        echo(outcome_line(counts))
+        echo("")
+        if store.records_dir.is_dir() and any(store.records_dir.glob("*.json")):
+            echo(report(store.root, "md", plots=False))
+        if stopped:
+            return 130
+        return 1 if counts["failed"] or counts["diverged"] else 0
+
+
+def plan_entries(trials) -> list[dict]:
+    """plan.json: each trial's key, id, label and (when a grid or search varies fields) its
+    configuration, which reports group and select by."""
+    return [{"key": t.key, "trial_id": t.trial_id, "label": t.label,
+             **({"configuration": t.configuration} if t.configuration else {})} for t in trials]
 
 
 def run_owner() -> dict:
