@@ -169,9 +169,16 @@ class TrainingSpec(Strict):
         return self
 
     def grid(self) -> dict[str, list]:
-        """The grid fields given as lists, with their values in suite order."""
+        """The grid fields given as lists of more than one value, in suite order (a list of one
+        value is that value: the same keys and trial ids as the scalar)."""
         return {name: getattr(self, name) for name in GRID_FIELDS
-                if isinstance(getattr(self, name), list)}
+                if isinstance(getattr(self, name), list) and len(getattr(self, name)) > 1}
+
+    def scalar(self) -> "TrainingSpec":
+        """These settings with every one-value list replaced by its value."""
+        single = {name: getattr(self, name)[0] for name in GRID_FIELDS
+                  if isinstance(getattr(self, name), list) and len(getattr(self, name)) == 1}
+        return self.model_copy(update=single) if single else self
 
     def for_model(self, override: ModelTraining | None) -> "TrainingSpec":
         """These settings with a model's own values of the grid fields (validated again)."""
@@ -183,17 +190,17 @@ class TrainingSpec(Strict):
         """(the grid values of one configuration, the scalar settings with them) for every
         combination, in suite order: the first field's values outermost. One ({}, self) when no
         field is a list."""
-        grid = self.grid()
+        grid, base = self.grid(), self.scalar()
         if not grid:
-            return [({}, self)]
+            return [({}, base)]
         out = []
         for combo in itertools.product(*grid.values()):
             values = dict(zip(grid, combo))
-            out.append((values, self.model_copy(update=values)))
+            out.append((values, base.model_copy(update=values)))
         return out
 
     def with_values(self, values: dict) -> "TrainingSpec":
         """One configuration given by value (a search's point): checked like the suite's."""
         for name, value in values.items():
             check_value(name, value)
-        return self.model_copy(update=values)
+        return self.scalar().model_copy(update=values)

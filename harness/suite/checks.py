@@ -33,11 +33,16 @@ def check_suite(loaded: LoadedSuite) -> tuple[list[Finding], list[HarnessError]]
             findings.append(_check_model(loaded, i, spec))
         except HarnessError as e:
             errors.append(e)
+    selects = suite.selection is not None or suite.search is not None or suite.grids()
     for i, spec in enumerate(suite.datasets):
         item = f"dataset {spec.name}"
         if spec.hub is not None:
             findings.append(Finding(item, "not checked",
                                     f"hub dataset {spec.hub.id}: columns and labels need the network"))
+            if selects and spec.validation_size == 0 and "validation" not in (spec.hub.splits or {}):
+                findings.append(Finding(item, "warning", "configurations are selected on "
+                                        "validation: the hub repo must have a validation split "
+                                        "(validation_size is 0)"))
             continue
         try:
             summary, _ = checked_dataset(spec)

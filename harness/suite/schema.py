@@ -100,13 +100,23 @@ class Suite(Strict):
         self._check_grids(metric_names)
         return self
 
+    def grids(self) -> list[str]:
+        """Dotted paths of every field given as a list of values to select among."""
+        grids: list[str] = [f"training.{f}" for f in self.training.grid()]
+        for i, model in enumerate(self.models):
+            given = model.training.given() if model.training else {}
+            merged = self.training.for_model(model.training)
+            grids += [f"models.{i}.training.{f}" for f in merged.grid() if f in given]
+        for j, spec in enumerate(self.methods):
+            grids += [f"methods.{j}.{f}" for f in METHODS[spec.type].grid_fields(spec)]
+        return grids
+
     def _check_grids(self, metric_names: list[str]) -> None:
         """Model training overrides, search vs grid, and a validation split wherever a
         configuration is to be selected."""
-        grids: list[str] = [f"training.{f}" for f in self.training.grid()]
         for i, model in enumerate(self.models):
             try:
-                merged = self.training.for_model(model.training)
+                self.training.for_model(model.training)
             except ValidationError as e:
                 err = e.errors()[0]
                 cause = (err.get("ctx") or {}).get("error")
@@ -114,10 +124,7 @@ class Suite(Strict):
                     ".".join(str(p) for p in err["loc"])
                 raise FieldError(f"models.{i}.training" + (f".{field}" if field else ""),
                                  str(cause) if cause is not None else err["msg"]) from None
-            given = model.training.given() if model.training else {}
-            grids += [f"models.{i}.training.{f}" for f in merged.grid() if f in given]
-        for j, spec in enumerate(self.methods):
-            grids += [f"methods.{j}.{f}" for f in METHODS[spec.type].grid_fields(spec)]
+        grids = self.grids()
         if self.selection and self.selection.metric and self.selection.metric not in metric_names:
             raise FieldError("selection.metric", f"{self.selection.metric!r} is not one of metrics")
         if self.search is not None:

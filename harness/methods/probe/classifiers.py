@@ -56,18 +56,19 @@ class _Spec(BaseModel):
         return " ".join([self.name, *changed])
 
     def grid(self) -> dict[str, list]:
-        """Settings given as lists (C), in field order."""
-        return {k: v for k, v in self.model_dump().items() if isinstance(v, list)}
+        """Settings given as lists of more than one value (C), in field order."""
+        return {k: v for k, v in self.model_dump().items() if isinstance(v, list) and len(v) > 1}
 
     def configurations(self) -> list[tuple[dict, "_Spec"]]:
         """(grid values, scalar spec) per combination of the list-valued settings; one ({}, self)
-        when none is a list."""
-        grid = self.grid()
+        when none is a list (a list of one value is that value)."""
+        single = {k: v[0] for k, v in self.model_dump().items() if isinstance(v, list) and len(v) == 1}
+        base, grid = (self.model_copy(update=single) if single else self), self.grid()
         if not grid:
-            return [({}, self)]
+            return [({}, base)]
         import itertools
 
-        return [(dict(zip(grid, combo)), self.model_copy(update=dict(zip(grid, combo))))
+        return [(dict(zip(grid, combo)), base.model_copy(update=dict(zip(grid, combo))))
                 for combo in itertools.product(*grid.values())]
 
 
