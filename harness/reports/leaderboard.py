@@ -105,9 +105,10 @@ def leaderboard_table(ctx: ReportContext, scale: float = 1.0,
                        "overlaps the best's (not distinguishable over these seeds). "
                        f"{DASH}: not measured; n: ok seeds (of all run).")
     if any(g.marker for g in groups):
-        table.notes.append(f"{MAJORITY_MARK}: learned nothing beyond the majority class — not "
-                           "significantly above the dataset's majority baseline on the main "
-                           f"metric, or its MCC interval includes 0 ({RULE}); never bold.")
+        table.notes.append(f"{MAJORITY_MARK}: not shown to learn more than the majority class "
+                           "— not significantly above the dataset's majority baseline on the main "
+                           f"metric, or its MCC interval over seeds includes 0 ({RULE}); never "
+                           "bold, never named a winner.")
     if past_range:
         table.notes.append(PAST_RANGE_NOTE)
     table.notes += top2_notes or []
