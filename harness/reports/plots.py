@@ -84,7 +84,7 @@ def whiskers(ivs, bounds) -> np.ndarray:
 
 
 def _range_note(ivs, bounds) -> str:
-    return f"\nwhiskers clipped to the metric's range [{bounds[0]:g}, {bounds[1]:g}]" \
+    return f"\n(whiskers clipped to the range [{bounds[0]:g}, {bounds[1]:g}])" \
         if any(iv.passes(bounds) for iv in ivs) else ""
 
 
@@ -97,7 +97,7 @@ def bars(ctx: ReportContext):
         if not rows:
             continue
         ivs = [t_interval(g.values(ctx.main)) for g in rows]
-        fig, ax = figure(size=(max(4.0, 0.8 * len(rows) + 2), 4.2))
+        fig, ax = figure(size=(max(5.5, 0.9 * len(rows) + 2), 4.8))
         ax = ax[0, 0]
         x = np.arange(len(rows))
         drawn = ax.bar(x, [iv.mean for iv in ivs], yerr=whiskers(ivs, bounds), capsize=4,
@@ -105,10 +105,11 @@ def bars(ctx: ReportContext):
         for patch, g in zip(drawn, rows):
             if g.marker:
                 patch.set_hatch("//")
-        ax.set_xticks(x, [f"{_clip(g.label, 52)} (n={iv.n})" for g, iv in zip(rows, ivs)],
-                      rotation=30, ha="right")
+        ax.set_xticks(x, [f"{_clip(g.row_label)} (n={iv.n})"
+                          + (f"\n{_clip(g.values_label)}" if g.configuration else "")
+                          for g, iv in zip(rows, ivs)], rotation=30, ha="right", fontsize=8)
         ax.set_ylabel(ctx.main)
-        ax.set_title(f"{dataset}: {ctx.main}, mean ± 95 % CI over seeds"
+        ax.set_title(f"{dataset}: {ctx.main}\nmean ± 95 % CI over seeds"
                      + _range_note(ivs, bounds), fontsize=10)
         yield f"{dataset}: {ctx.main} per row", "bars__" + _slug(dataset), fig
 
@@ -217,15 +218,23 @@ def searched_values(ctx: ReportContext):
         if not choice.searched:
             continue
         axes = choice.axes
-        fig, panels = figure(1, len(axes), size=(4.2 * len(axes) + 0.6, 4.0))
+        fig, panels = figure(1, len(axes), size=(max(6.4, 4.2 * len(axes) + 0.6), 4.4))
         for ax, name in zip(panels[0], axes):
-            xs, ys = [], []
+            xs, ys, px, py = [], [], [], []
             for c in choice.candidates:
                 value = dict(c.group.configuration).get(name)
                 scores = c.group.values(metric, "validation")
                 xs += [value] * len(scores)
                 ys += scores
+                for r in c.group.bad:  # a pruned seed: its last evaluation before it stopped
+                    last = [e[f"eval_{metric}"] for e in r.log_history if f"eval_{metric}" in e]
+                    if r.status == "pruned" and last:
+                        px.append(value)
+                        py.append(last[-1])
             ax.scatter(xs, ys, color="C0", alpha=0.7, label="a seed")
+            if px:
+                ax.scatter(px, py, color="0.5", marker="x", label="pruned (last evaluation)")
+            xs = xs + px
             chosen = choice.chosen.group if choice.chosen else None
             if chosen is not None:
                 value = dict(chosen.configuration).get(name)
@@ -234,14 +243,18 @@ def searched_values(ctx: ReportContext):
                 ax.axvline(value, color="C3", linestyle="--", linewidth=1)
             numeric = [x for x in xs if isinstance(x, (int, float))]
             if numeric and min(numeric) > 0 and max(numeric) / min(numeric) >= 10:
-                ax.set_xscale("log")
+                from matplotlib.ticker import FuncFormatter, NullFormatter
+
+                ax.set_xscale("log")  # its default labels are mathtext, drawn raw here
+                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+                ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_xlabel(name)
             ax.set_ylabel(f"validation {metric}")
             ax.legend(loc="best", fontsize=8)
         dataset, model, method, scheduler = choice.row
         what = " / ".join(p for p in (model, method, scheduler) if p != "-")
         pruned = sum(c.pruned for c in choice.candidates)
-        fig.suptitle(f"{dataset}: {what}: validation {metric} per configuration"
-                     + (f" ({pruned} pruned, not drawn)" if pruned else ""), fontsize=10)
+        fig.suptitle(f"{dataset}: {_clip(what)}\nvalidation {metric} per configuration"
+                     + (f" ({pruned} pruned)" if pruned else ""), fontsize=10)
         yield (f"{dataset}: {what}: validation {metric} vs searched values",
                "search__" + _slug(dataset, model, method, scheduler), fig)
