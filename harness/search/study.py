@@ -156,10 +156,10 @@ def running_elsewhere(study) -> list:
 def outcome(records: list[TrialRecord | None], metric: str) -> tuple[str, float | None, str]:
     """What a proposal's seed records say: ("value", mean validation score, ""), ("pruned", None,
     why), ("failed", None, why) or ("incomplete", None, why)."""
+    if records and records[0] is not None and records[0].status == "pruned":  # others never run
+        return "pruned", None, records[0].error.message if records[0].error else "pruned"
     if any(r is None for r in records) or not records:
         return "incomplete", None, "a seed has no record"
-    if records[0].status == "pruned":
-        return "pruned", None, records[0].error.message if records[0].error else "pruned"
     bad = [r for r in records if r.status in ("failed", "diverged")]
     if bad:
         return "failed", None, "; ".join(f"seed {r.seed} {r.status}" for r in bad)
