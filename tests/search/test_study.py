@@ -70,10 +70,10 @@ def test_reseeded_sampler_depends_on_history_not_on_restarts(tmp_path):
     space = S.distributions(spec)
 
     def proposals(name, restart_after=None):
-        out = []
+        out, study = [], None
         for i in range(4):
-            study = S.open_studies(spec, tmp_path, [name], S.make_pruner(spec, "no"))[name] \
-                if i == 0 or i == restart_after else study
+            if study is None or i == restart_after:  # a new process opens the study again
+                study = S.open_studies(spec, tmp_path, [name], S.make_pruner(spec, "no"))[name]
             S.reseed(study, spec)
             trial = study.ask(fixed_distributions=space)
             study.tell(trial, 0.5)
