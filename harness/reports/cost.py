@@ -13,7 +13,15 @@ import numpy as np
 from harness.reports.context import ReportContext
 from harness.reports.leaderboard import method_text, ranked_groups
 from harness.reports.stats import t_interval
-from harness.reports.table import DASH, Cell, Table, fmt_interval, metric_bounds, number_cell
+from harness.reports.table import (
+    DASH,
+    LEARNED_NOTHING,
+    Cell,
+    Table,
+    fmt_interval,
+    metric_bounds,
+    number_cell,
+)
 
 # (column, Timing field, digits)
 COLUMNS = [
@@ -50,7 +58,7 @@ def cost_table(ctx: ReportContext, scale: float = 1.0) -> Table | None:
         row += [Cell(g.values_label or DASH)] if ctx.searched() else []
         iv = t_interval([v * scale for v in g.values(ctx.main)])
         row.append(Cell(fmt_interval(iv, digits, bounds=bounds),
-                        None if math.isnan(iv.mean) else iv.mean, "majority" if g.marker else "")
+                        None if math.isnan(iv.mean) else iv.mean, LEARNED_NOTHING if g.marker else "")
                    if g.ok else Cell("failed", None, "failed"))
         data = {"dataset": g.dataset, "model": g.model, "method": g.method, "scheduler": g.scheduler,
                 "selected": g.values_label or None, "learned_nothing": bool(g.marker),

@@ -21,6 +21,7 @@ from harness.reports.rule import RULE
 from harness.reports.stats import Interval, t_interval
 from harness.reports.table import (
     DASH,
+    LEARNED_NOTHING,
     PAST_RANGE_NOTE,
     Cell,
     Table,
@@ -86,7 +87,7 @@ def leaderboard_table(ctx: ReportContext, scale: float = 1.0,
                         None if math.isnan(iv.mean) else iv.mean)
             mark = best.get((g.dataset, m))
             if g.marker:
-                cell.mark = "majority"
+                cell.mark = LEARNED_NOTHING
             elif g.baseline:
                 pass
             elif mark is not None and iv.n and not math.isnan(iv.mean):

@@ -14,7 +14,15 @@ from harness.reports.groups import MAJORITY_MARK
 from harness.reports.pairs import compare_groups
 from harness.reports.rule import RULE
 from harness.reports.stats import t_interval
-from harness.reports.table import DASH, Cell, Table, fmt_interval, interval_data, metric_bounds
+from harness.reports.table import (
+    DASH,
+    LEARNED_NOTHING,
+    Cell,
+    Table,
+    fmt_interval,
+    interval_data,
+    metric_bounds,
+)
 
 REFERENCE = "linear"
 
@@ -50,7 +58,7 @@ def scheduler_table(ctx: ReportContext, scale: float = 1.0) -> Table | None:
                 text = fmt_interval(iv, digits, with_n=True, bounds=bounds)
                 text += f" {g.values_label}" if g.configuration else ""
                 row.append(Cell(text + (f" {g.marker}" if g.marker else ""), iv.mean,
-                                "majority" if g.marker else ""))
+                                LEARNED_NOTHING if g.marker else ""))
             data.update(interval_data(s, iv, bounds) if iv else {s: None})
             data[f"{s}_learned_nothing"] = bool(g and g.marker)
         verdicts = {}

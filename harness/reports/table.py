@@ -10,6 +10,7 @@ from harness.metrics.registry import RANGES
 from harness.reports.stats import Interval
 
 DASH = "—"  # a value that was not measured (never a zero)
+LEARNED_NOTHING = "nothing"  # the mark (and HTML class) of a row that learned nothing
 
 
 @dataclass
@@ -17,7 +18,7 @@ class Cell:
     text: str
     sort: float | str | None = None  # what the HTML page sorts by (None: the text)
     mark: str = ""  # "best" (bold), "overlap" (italic: CI overlaps the best), "failed",
-    # "majority" (a row that learned nothing: never bold or italic)
+    # LEARNED_NOTHING (a row marked ≈ majority: never bold or italic)
 
 
 @dataclass
