@@ -105,6 +105,10 @@ def load_context(root: Path, n_boot: int = 1000) -> ReportContext:
         metrics = list(dict.fromkeys(m for r in records for m in r.metrics.get("test", {})))
         name = records[0].suite_name
     footer = _footer(records, name)
+    if plan is not None and len(plan) > len(records):
+        footer.append(f"plan: {len(plan) - len(records)} of {len(plan)} planned trials have no "
+                      "record yet (the run has not finished): a selection among configurations "
+                      "can change when they have")
     return ReportContext(store, classification_records(records), metrics, main, name, suite, footer,
                          records, n_boot)
 
