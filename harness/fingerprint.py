@@ -1,6 +1,8 @@
-"""Content fingerprints that go into trial keys: data files, model dirs, package versions.
+"""Content fingerprints that go into trial keys: data files, model dirs, hub commits, package
+versions.
 
-Paths never enter a fingerprint: moving a data file or the results dir keeps every key.
+Paths never enter a fingerprint: moving a data file or the results dir keeps every key. A hub item
+enters as the commit its revision resolves to (harness.hub), so a moved `main` changes the key.
 """
 
 from __future__ import annotations
@@ -83,15 +85,34 @@ def model_dir(spec: ModelSpec) -> Path | None:
 
 def model_fingerprint(spec: ModelSpec) -> str:
     local = model_dir(spec)
-    if local is None:
-        return f"hub:{spec.id}@{spec.revision or 'main'}"
+    if local is None:  # the commit its revision resolves to (harness.hub), never a branch name
+        return f"hub:{spec.id}@{pinned_model(spec).revision}"
     return f"dir:{dir_digest(local)}"
 
 
 def data_fingerprint(spec: DatasetSpec) -> str:
     if spec.hub is not None:
-        return f"hub:{spec.hub.id}/{spec.hub.config or ''}@{spec.hub.revision or 'main'}"
+        return f"hub:{spec.hub.id}/{spec.hub.config or ''}@{pinned_dataset(spec).hub.revision}"
     h = hashlib.sha256()
     for split in sorted(spec.files):
         h.update(f"{split}:{spec.file_format(split)}:{file_digest(spec.files[split])}\n".encode())
     return f"files:{h.hexdigest()}"
+
+
+def pinned_model(spec: ModelSpec) -> ModelSpec:
+    """A hub model with its revision resolved to a commit (itself for local models)."""
+    if not spec.id:
+        return spec
+    from harness.hub import resolve
+
+    return spec.model_copy(update={"revision": resolve("model", spec.id, spec.revision).commit})
+
+
+def pinned_dataset(spec: DatasetSpec) -> DatasetSpec:
+    """A hub dataset with its revision resolved to a commit (itself for local files)."""
+    if spec.hub is None:
+        return spec
+    from harness.hub import resolve
+
+    commit = resolve("dataset", spec.hub.id, spec.hub.revision).commit
+    return spec.model_copy(update={"hub": spec.hub.model_copy(update={"revision": commit})})

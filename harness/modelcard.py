@@ -70,8 +70,10 @@ def _dataset_source(record, suite: dict) -> str:
     for d in suite.get("datasets", []):
         if d["name"] == record.dataset_name:
             if d.get("hub"):
+                commit = (record.config.get("dataset") or {}).get("fingerprint", "").rpartition("@")[2]
                 return f"hub `{d['hub']['id']}` (config {d['hub'].get('config')}, revision " \
-                       f"{d['hub'].get('revision') or 'main'})"
+                       f"{d['hub'].get('revision') or 'main'}" \
+                       f"{f' = commit `{commit}`' if len(commit) == 40 else ''})"
             return ", ".join(f"{k}: `{Path(v).name}`" for k, v in d["files"].items())
     return "see the record"
 

@@ -13,7 +13,14 @@ import yaml
 
 from harness.errors import SuiteErrors
 from harness.execution.executors import EXECUTORS
-from harness.history.identity import device_identity, resolved_revisions, reused_ids, run_identity
+from harness.fetch import for_pending, hub_line, materialize
+from harness.history.identity import (
+    device_identity,
+    hub_identity,
+    resolved_revisions,
+    reused_ids,
+    run_identity,
+)
 from harness.plan.trials import build_plan, plan_line
 from harness.store.store import ResultsStore
 from harness.suite.checks import check_suite
@@ -23,7 +30,7 @@ from harness.suite.loader import LoadedSuite, load_suite
 def validated(path: str | Path) -> LoadedSuite:
     """Load and check a suite; raise SuiteErrors (exit 2) before any model loads."""
     loaded = load_suite(path)
-    findings, errors = check_suite(loaded)
+    findings, errors = check_suite(loaded, for_run=True)
     if errors:
         raise SuiteErrors(errors)
     return loaded
@@ -50,11 +57,13 @@ def run_suite(path: str | Path, results_dir: str | Path | None = None, executor:
     from harness.quiet import quiet_libraries
 
     quiet_libraries(verbose)  # no progress bars from validation's data loading
+    started_clock = time.perf_counter()  # the run's wall time, for the hub's share of it
     loaded = loaded or validated(path)
     suite = loaded.suite
     store = ResultsStore(results_dir or Path("results") / suite.name)
     trials = build_plan(suite)
-    run = RunLog.begin(loaded, store, trials)
+    materialize(loaded, for_pending(loaded, trials, store))  # hub files, before anything is written
+    run = RunLog.begin(loaded, store, trials, started_clock)
     echo(f"harness: {suite.name}: {plan_line(trials)} -> {store.root}")
     outcomes = EXECUTORS[executor](trials, suite, store, run.run_id, verbose=verbose, echo=echo,
                                   **executor_options)
@@ -71,16 +80,18 @@ class RunLog:
     info: dict
     resolved: str
     t0: float
+    started_clock: float  # before validation: the hub's share of the whole run
 
     @classmethod
-    def begin(cls, loaded: LoadedSuite, store: ResultsStore, trials) -> "RunLog":
+    def begin(cls, loaded: LoadedSuite, store: ResultsStore, trials,
+              started_clock: float) -> "RunLog":
         run_id = new_run_id()
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         store.write_plan(plan_entries(trials))
         info = {"run_id": run_id, "suite": str(loaded.path.resolve()), "started_at": started,
                 "trials": len(trials), "status": "running", **run_owner(),
                 **run_identity(loaded.suite, trials)}
-        run = cls(store, run_id, info, resolved_yaml(loaded), time.perf_counter())
+        run = cls(store, run_id, info, resolved_yaml(loaded), time.perf_counter(), started_clock)
         store.write_run(run_id, info, run.resolved)
         return run
 
@@ -106,12 +117,15 @@ class RunLog:
         run_info.update(reused=len(reused),
                         computed=counts["ok"] + counts["failed"] + counts["diverged"]
                         + counts["pruned"],
-                        resolved_revisions=resolved_revisions(store, outcomes), **device_identity())
+                        resolved_revisions=resolved_revisions(store, outcomes), **device_identity(),
+                        **hub_identity(time.perf_counter() - self.started_clock))
         store.write_run(self.run_id, run_info, self.resolved)
         echo(f"harness: {counts['ok']} trained, {counts['skipped']} already done, "
              f"{counts['failed'] + counts['diverged']} failed"
              + (f", {counts['pruned']} pruned" if counts["pruned"] else "")
              + f" in {run_info['wall_s']:.1f} s")
+        if (line := hub_line(time.perf_counter() - self.started_clock)) is not None:
+            echo(line)
         if reused:
             echo(f"harness: {len(reused)} of the done trials were reused from earlier runs "
                  "(reused_from)")

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from harness.specs.model import ModelSpec
 from harness.specs.training import TrainingSpec
 
-KEY_VERSION = 1
+KEY_VERSION = 2  # 2: hub revisions enter as resolved commits; hub.splits enters
 
 
 @dataclass(frozen=True)

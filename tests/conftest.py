@@ -46,10 +46,10 @@ sys.exit(code)
 """
 
 
-def light(*argv: str) -> subprocess.CompletedProcess:
+def light(*argv: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """`harness ARGV` in a fresh process; its stderr ends with HEAVY=<heavy modules it imported>."""
     return subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True,
-                          cwd=REPO, timeout=120)
+                          cwd=REPO, timeout=120, env=env)
 
 
 def write_csv(path: Path, rows: list[dict], delimiter: str = ",") -> Path:
@@ -187,6 +187,24 @@ training:
 metrics: {metrics}
 seeds: [{', '.join(map(str, seeds))}]
 """
+
+
+@pytest.fixture(scope="session")
+def hub_mirror(tmp_path_factory):
+    """A real hub mirror (olah, 127.0.0.1, free port) serving git repos built here: tiny BERTs
+    with MeCab tokenizers under jp.yaml's model ids and parquet dataset repos (tests/hub_repos.py).
+    `.heads`: repo id -> HEAD commit. Tests that move a revision add repos of their own."""
+    pytest.importorskip("olah", reason="the [dev] extra (olah, a hub mirror) is not installed")
+    for dic in ("fugashi", "unidic_lite", "ipadic"):
+        pytest.importorskip(dic, reason=f"the [ja] extra ({dic}) is not installed")
+    import hub_repos
+
+    root = tmp_path_factory.mktemp("hub-mirror")
+    heads = hub_repos.build_jp_mirror(root)
+    mirror = hub_repos.Mirror(root)
+    mirror.heads = heads
+    yield mirror
+    mirror.stop()
 
 
 def assert_one_worker_retried(results: Path, out: str, killed: list) -> None:

@@ -17,6 +17,7 @@ import sys
 from harness import __version__
 from harness.cli import (
     compare,
+    fetch,
     gate,
     history,
     init,
@@ -32,9 +33,9 @@ from harness.cli.output import fail
 from harness.errors import HarnessError
 
 COMMANDS = {  # in --help order
-    "run": run, "validate": validate, "report": report, "inspect": inspect, "predict": predict,
-    "init": init, "history": history, "compare": compare, "gate": gate, "nightly": nightly,
-    "schema": schema,
+    "run": run, "validate": validate, "report": report, "fetch": fetch, "inspect": inspect,
+    "predict": predict, "init": init, "history": history, "compare": compare, "gate": gate,
+    "nightly": nightly, "schema": schema,
 }
 
 

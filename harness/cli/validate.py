@@ -1,5 +1,6 @@
-"""`harness validate SUITE...`: schema, data, model dirs and the plan, without training (and
-with `--executor ray`, whether Ray workers can reach the inputs)."""
+"""`harness validate SUITE...`: schema, data, model dirs, hub items (when the hub or the HF cache
+can answer) and the plan, without training (and with `--executor ray`, whether Ray workers can
+reach the inputs)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def run(args) -> int:
 
 def validate(paths: list[str], executor: str = "local", address: str | None = None) -> int:
     """Check each suite; print its findings and plan size. 2 when any suite is bad."""
+    from harness.hub import HubError
     from harness.plan.trials import build_plan, plan_line
     from harness.quiet import quiet_libraries
     from harness.suite.checks import check_suite
@@ -36,14 +38,23 @@ def validate(paths: list[str], executor: str = "local", address: str | None = No
             findings, errors = check_suite(loaded)
             if errors:
                 raise SuiteErrors(errors)
-            trials = build_plan(loaded.suite)
+            try:
+                trials, unplanned = build_plan(loaded.suite), None
+            except HubError as e:  # offline, a hub revision not in the cache: keys unknown
+                if not e.unavailable:
+                    raise
+                trials, unplanned = [], e.message
         except HarnessError as e:
             status = fail(e)
             continue
         print(f"{path}: valid")
         for f in findings:
             print(f"  {f.status:<11} {f.item}: {f.detail}")
-        print(f"  plan        {plan_line(trials)}")
+        if unplanned:
+            print("  plan        not built: trial keys need every hub revision resolved to a "
+                  "commit (not in the HF cache offline; `harness fetch SUITE` where the hub answers)")
+        else:
+            print(f"  plan        {plan_line(trials)}")
         search = loaded.suite.search
         if search is not None:
             units = len(loaded.suite.models) * len(loaded.suite.datasets) \

@@ -27,7 +27,8 @@ def comparison_table(c: Comparison) -> Table:
     for r in c.rows:
         delta = DASH if r.delta is None else (f"{r.delta:.2f}×" if r.is_ratio else f"{r.delta:+.4f}")
         d = r.decision
-        verdict = d.verdict + (f" ({d.detail})" if d.detail else "")
+        verdict = d.verdict + (f" ({d.detail})" if d.detail else "") \
+            + (f"; {r.cause}" if r.cause else "")
         verdict += "; selection changed" if r.selection_changed else ""
         digits = 1 if r.is_ratio else 4
         cells = [r.dataset, r.label, r.metric] + ([selected_text(r)] if selected else [])
@@ -42,7 +43,7 @@ def comparison_table(c: Comparison) -> Table:
                 **(interval_data("new", r.new) if r.new else {"new": None}),
                 ("ratio" if r.is_ratio else "delta"): r.delta, "test": d.test, "p": d.p,
                 "bootstrap_ci95_low": d.ci_low, "bootstrap_ci95_high": d.ci_high,
-                "verdict": d.verdict, "detail": d.detail,
+                "verdict": d.verdict, "detail": d.detail, "input_change": r.cause or None,
                 "base_selected": r.base_selected or None, "new_selected": r.new_selected or None,
                 "selection_changed": r.selection_changed}
         table.data.append(data)

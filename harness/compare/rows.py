@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.compare import verdict as V
+from harness.compare.revisions import input_change
 from harness.errors import HarnessError
 from harness.reports.context import Group, ReportContext, load_context
 from harness.reports.stats import Interval, t_interval
@@ -31,6 +32,7 @@ class Row:
     decision: V.Decision
     delta: float | None = None  # new − base (ratio metrics: new ÷ base)
     is_ratio: bool = False
+    cause: str = ""  # the inputs that differ: model / data revision or content change
     base_selected: str = ""  # the configuration each side selected on validation ('' none)
     new_selected: str = ""
 
@@ -83,9 +85,11 @@ def compare_runs(base_dir, new_dir, metric: str | None = None, n_boot: int = 100
     n_groups = {_key(g): g for g in new.groups()}
     for key in list(n_groups) + [k for k in b_groups if k not in n_groups]:
         b, n = b_groups.get(key), n_groups.get(key)
+        cause = input_change(b, n)
         rows = [_quality_row(base, new, b, n, m, gate, n_boot) for m in quality]
         rows += [r for r in (_ratio_row(b, n, m, gate) for m in ratios) if r is not None]
         for row in rows:  # each side's selected configuration (its grid or search chose it)
+            row.cause = cause
             row.base_selected = b.values_label if b is not None else ""
             row.new_selected = n.values_label if n is not None else ""
         out.rows += rows

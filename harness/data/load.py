@@ -86,16 +86,34 @@ def load_raw(spec: DatasetSpec):
                                 f"{first_line(cause)}", field=f"files.{split}") from None
         return datasets.DatasetDict(out)
     hub = spec.hub
-    try:
-        loaded = datasets.load_dataset(hub.id, hub.config, revision=hub.revision)
-    except Exception as e:
-        raise DataError(f"cannot load hub dataset {hub.id}: {first_line(e)}", field="hub.id") from None
+    loaded = _load_hub(datasets, hub)
     mapping = hub.splits or {s: s for s in ("train", "validation", "test") if s in loaded}
     missing = [v for v in mapping.values() if v not in loaded]
     if missing or "train" not in mapping:
         raise DataError(f"hub dataset {hub.id} has splits {sorted(loaded)}; "
                         f"need train (map others with hub.splits)", field="hub.splits")
     return datasets.DatasetDict({ours: loaded[theirs] for ours, theirs in mapping.items()})
+
+
+def _load_hub(datasets, hub):
+    """The config of a hub dataset from the HF cache's snapshot folder of its commit (downloaded
+    there first when missing): the same files and the same route online and offline, which
+    `load_dataset(id)` is not (offline it reuses only datasets' own cache, not the hub cache)."""
+    from harness.hub import HubError, dataset_snapshot
+
+    try:
+        folder = dataset_snapshot(hub.id, hub.revision, (hub.config,)).folder
+    except HubError as e:
+        field = e.field if (e.field or "").startswith("hub.") else f"hub.{e.field or 'id'}"
+        raise DataError(e.message, field=field) from None
+    try:
+        with _quiet_loader_errors():
+            return datasets.load_dataset(str(folder), hub.config)
+    except Exception as e:
+        message = first_line(e)
+        field = "hub.config" if "BuilderConfig" in message or "config" in message.lower() \
+            else "hub.id"
+        raise DataError(f"cannot load hub dataset {hub.id}: {message}", field=field) from None
 
 
 def prepare(spec: DatasetSpec, raw=None) -> PreparedData:

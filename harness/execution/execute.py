@@ -73,10 +73,16 @@ def execute(trial: Trial, ctx: TrialContext) -> TrialRecord:
         data_facts=data.facts if data else {},
         timing=Timing(total_wall_s=time.perf_counter() - t0, **(outcome.timing if outcome else {})),
         log_history=outcome.log_history if outcome else history,
-        model_facts=ModelFacts(**outcome.model_facts) if outcome and outcome.model_facts else None,
+        model_facts=ModelFacts(**{**outcome.model_facts, "resolved_revision": _hub_commit(trial)})
+        if outcome and outcome.model_facts else None,
         environment=environment(outcome.precision if outcome else None,
                                 with_device=trial.model is not None,
                                 allocator=outcome.allocator if outcome else None),
         started_at=started, finished_at=now(), artifacts=artifacts, attempts=attempts,
         tokenizer_fit=fit, cache_hits=outcome.cache_hits if outcome else {},
         embedding=EmbeddingFacts(**outcome.embedding) if outcome and outcome.embedding else None)
+
+
+def _hub_commit(trial) -> str | None:
+    """The commit a hub model was loaded at: the plan pinned its revision to it (harness.hub)."""
+    return trial.model.revision if trial.model is not None and trial.model.id else None

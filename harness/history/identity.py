@@ -17,14 +17,34 @@ def run_identity(suite, trials) -> dict:
     per_trial = {}
     for t in trials:
         material = t.key_material
+        task = material.get("task") or {}
         per_trial[t.trial_id] = {
             "key": t.key,
             "model_revision": (material.get("model") or {}).get("fingerprint"),
-            "data_fingerprint": (material.get("dataset") or {}).get("fingerprint")}
+            "data_fingerprint": (material.get("dataset") or {}).get("fingerprint")
+            or task.get("data") or task.get("fingerprint")}
     return {"suite_name": suite.name, "harness": __version__, "git_sha": git_sha(),
             "git_dirty": git_dirty(), "code_stamp": os.environ.get(CODE_STAMP_ENV),
             "python": sys.version.split()[0], "packages": package_versions(RECORD_PACKAGES),
             "trial_identity": per_trial}
+
+
+def hub_identity(wall_s: float) -> dict:
+    """Each hub revision the run resolved (as asked -> commit, and where from), and the time the
+    run spent waiting for the hub (look-ups and downloads) against its wall time."""
+    from harness.hub import STATS, resolved_items
+
+    items: dict[tuple, dict] = {}
+    for r in resolved_items():  # a commit looked up again by itself adds nothing
+        key = (r.kind, r.repo_id, r.commit)
+        if key not in items or items[key]["revision"] == r.commit:
+            items[key] = {"kind": r.kind, "id": r.repo_id, "revision": r.revision,
+                          "commit": r.commit, "source": r.source}
+    return {"hub_revisions": list(items.values()),
+            "hub": {"seconds": round(STATS.seconds, 3), "lookups": STATS.lookups,
+                    "downloads": STATS.downloads, "downloaded_bytes": STATS.downloaded_bytes,
+                    "share_of_wall": round(STATS.seconds / wall_s, 4) if wall_s > 0 else None,
+                    "notes": list(STATS.notes)}}
 
 
 def device_identity() -> dict:

@@ -4,6 +4,6 @@ data_facts.py needs only `datasets`; tokenizer_fit.py loads tokenizers (transfor
 report.py runs both over a suite and renders the table and verdicts; trial_fit.py computes the
 same facts once per run for every trial record.
 
-May import: harness.suite (to read a suite), models, data, specs, errors. Never methods, plan
+May import: harness.suite (to read a suite), models, data, specs, hub, errors. Never methods, plan
 or execution.
 """

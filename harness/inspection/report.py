@@ -7,6 +7,7 @@ from pathlib import Path
 
 from harness.data.load import DataError, prepare
 from harness.errors import SuiteErrors
+from harness.hub import HubError
 from harness.inspection.data_facts import data_facts
 from harness.inspection.tokenizer_fit import tokenizer_fit
 
@@ -48,7 +49,7 @@ def inspect_suite(path: str | Path) -> dict:
         try:
             tokenizer = load_tokenizer(model, memo)
             problem = None
-        except (OSError, ValueError, ImportError) as e:  # hub model offline, broken dir
+        except (OSError, ValueError, ImportError, HubError) as e:  # not cached offline, broken dir
             tokenizer, problem = None, (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
         for name, prepared in datasets.items():
             data = data_facts(prepared)

@@ -4,6 +4,6 @@ expands into trials (what enters their keys), its validate checks, its `run` and
 table if it has one.
 
 May import: harness.specs, data, models, metrics, fingerprint, trial, store, errors and the
-leaf helpers (cpu, faults, quiet). Never suite, plan, execution, reports or above: they ask the
-registry. Method folders do not import each other.
+leaf helpers (cpu, faults, quiet, hub). Never suite, plan, execution, reports or above: they ask
+the registry. Method folders do not import each other.
 """

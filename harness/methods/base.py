@@ -8,6 +8,7 @@ folder's `__init__.py` defines `METHOD`, an instance of a `Method` subclass that
 - how it expands into trials and what enters their keys: `dataset_trials`,
   `model_dataset_trials` and `model_trials`, asked in plan order by harness.plan;
 - `check`: validate-time checks that need files or packages (harness.suite.checks);
+- `hub_data`: hub datasets it reads besides the suite's (harness fetch downloads them);
 - `run(trial, ctx) -> MethodOutcome`: one trial; harness.execution makes the record;
 - `row_label`, `headline`, `report_tables`: how its records show in reports and progress lines.
 
@@ -93,6 +94,20 @@ class MethodTable:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class HubData:
+    """A hub dataset a method reads by itself, beside the suite's datasets (an MTEB task named by
+    its MTEB name): `harness fetch` downloads it, and `harness run` before any trial starts."""
+
+    repo_id: str
+    revision: str | None  # as pinned by whoever names it (None: main)
+    configs: tuple[str | None, ...]
+    label: str  # how fetch and errors name it: "mteb task JSTS"
+    loc: tuple  # the suite field that names it, for errors: ("methods", j, "tasks", k, "name")
+    name: str  # the dataset name of the trials that read it (Trial.dataset.name)
+    pinned_by: str = ""  # "mteb 2.26.24": who chose the revision
+
+
 class SuiteFile(Protocol):
     """A suite as read from its file (harness.suite.loader.LoadedSuite): errors name the line."""
 
@@ -110,8 +125,9 @@ _MODEL_NOT_IN_KEY = {"name", "id", "path", "package", "revision", "save_model", 
 
 @dataclass
 class PlanInputs:
-    """What expansion reads besides a method's own spec: the suite, and each dataset's and
-    model's key material (its content fingerprint and the settings that change a result)."""
+    """What expansion reads besides a method's own spec: the suite (hub revisions already pinned
+    to commits by harness.plan), and each dataset's and model's key material (its content
+    fingerprint, hub id@commit for hub items, and the settings that change a result)."""
 
     suite: SuiteSettings
     fingerprints: dict = field(default_factory=dict)  # computed once per plan
@@ -121,7 +137,10 @@ class PlanInputs:
 
     def dataset_material(self, spec: DatasetSpec) -> dict:
         fp = self.fingerprints.setdefault(("data", spec.name), data_fingerprint(spec))
-        return {"fingerprint": fp, **spec.model_dump(mode="json", exclude=_DATASET_NOT_IN_KEY)}
+        body = spec.model_dump(mode="json", exclude=_DATASET_NOT_IN_KEY)
+        if spec.hub is not None and spec.hub.splits:  # which of its splits are ours (KEY_VERSION 2)
+            body["hub_splits"] = spec.hub.splits
+        return {"fingerprint": fp, **body}
 
     def model_material(self, spec: ModelSpec) -> dict:
         fp = self.fingerprints.setdefault(("model", spec.display_name), model_fingerprint(spec))
@@ -163,6 +182,11 @@ class Method(Protocol):
               suite_file: SuiteFile) -> tuple[list[Finding], list[HarnessError]]:
         """Validate-time checks of `methods[index]` against files and packages (no training)."""
         return [], []
+
+    def hub_data(self, spec: BaseModel, index: int) -> list[HubData]:
+        """Hub datasets `methods[index]` reads besides the suite's datasets (fetched before a
+        run and by `harness fetch`)."""
+        return []
 
     def run(self, trial: Trial, ctx: TrialContext) -> MethodOutcome:
         """Run one trial. Raise Diverged / Interrupted / Pruned for those outcomes; anything

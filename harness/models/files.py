@@ -9,6 +9,7 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.fingerprint import model_dir
+from harness.hub import HubError, hub_where, model_snapshot
 
 
 def read_config(local: Path) -> dict:
@@ -71,27 +72,30 @@ def model_facts(local: Path | None, config: dict | None = None) -> dict:
             "parameters": parameter_count(local) if local else None,
             "layers": cfg.get("num_hidden_layers"), "hidden_size": cfg.get("hidden_size"),
             "vocab_size": cfg.get("vocab_size"),
-            "max_position_embeddings": cfg.get("max_position_embeddings"),
-            "resolved_revision": cfg.get("_commit_hash")}
+            "max_position_embeddings": cfg.get("max_position_embeddings")}
 
 
-def hub_cached_dir(spec) -> Path | None:
-    """The folder of a hub model's config.json in the local HF cache, if it was downloaded."""
+def hub_model_dir(spec, for_run: bool = False) -> tuple[Path | None, str]:
+    """(folder holding the hub model's configs and tokenizer files at its resolved commit, where
+    from); (None, why) when that cannot be checked here (offline and not cached). Other hub
+    problems (no such repo or revision) raise harness.hub.HubError."""
     try:
-        from huggingface_hub import try_to_load_from_cache
-    except ImportError:
-        return None
-    found = try_to_load_from_cache(spec.id, "config.json", revision=spec.revision)
-    return Path(found).parent if isinstance(found, str) else None
+        snap = model_snapshot(spec.id, spec.revision, light=True)  # memoised per commit
+    except HubError as e:
+        if e.unavailable and not for_run:
+            return None, e.message
+        raise
+    return snap.folder, hub_where(snap.resolved)
 
 
 def local_files(spec) -> Path | None:
-    """The model's files on this machine (its dir, or its snapshot in the HF cache); None when
-    they are not here or the spec is bad (the model check reports that)."""
+    """The model's files on this machine (its dir, or its configs and tokenizer at its hub
+    commit, downloaded when the hub answers); None when they cannot be had or the spec is bad
+    (the model check reports that)."""
     try:
         local = model_dir(spec)
-    except HarnessError:
+        if local is None:
+            local, _ = hub_model_dir(spec)
+    except HarnessError:  # HubError too
         return None
-    if local is None:
-        local = hub_cached_dir(spec)
     return local if local is not None and local.is_dir() else None

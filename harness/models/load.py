@@ -1,5 +1,6 @@
-"""Loading a suite model's pieces: where from (local dir or hub id), its tokenizer (once per run,
-through the trial context's cache) and the precision it runs in."""
+"""Loading a suite model's pieces: where from (its local dir, or the HF cache's snapshot folder of
+its hub commit), its tokenizer (once per run, through the trial context's cache) and the
+precision it runs in."""
 
 from __future__ import annotations
 
@@ -17,10 +18,16 @@ class Memo(Protocol):
     def cached(self, key: Any, make: Callable[[], Any]) -> Any: ...
 
 
-def model_source(spec: ModelSpec) -> str:
-    """What from_pretrained gets: the local dir, else the hub id."""
+def model_source(spec: ModelSpec, *, weights: bool = True) -> str:
+    """The local folder a model loads from: its dir, or the HF cache's snapshot folder of the
+    commit its hub revision resolves to (harness.hub; the plan pins `revision` to it), holding
+    the files a trial reads (without weights: configs and tokenizer only)."""
     local = model_dir(spec)
-    return str(local) if local is not None else spec.id
+    if local is not None:
+        return str(local)
+    from harness.hub import model_snapshot
+
+    return str(model_snapshot(spec.id, spec.revision, light=not weights).folder)
 
 
 def load_tokenizer(spec: ModelSpec, memo: Memo):
@@ -30,7 +37,7 @@ def load_tokenizer(spec: ModelSpec, memo: Memo):
         from transformers import AutoTokenizer
 
         try:
-            return AutoTokenizer.from_pretrained(model_source(spec), revision=spec.revision,
+            return AutoTokenizer.from_pretrained(model_source(spec, weights=False),
                                                  trust_remote_code=spec.trust_remote_code)
         except ImportError as e:  # a MeCab tokenizer without fugashi or its dictionary
             if any(name in str(e) for name in ("fugashi", "unidic", "ipadic")):

@@ -4,11 +4,15 @@ Plan order (the order trials run in and plan.json lists them): the model-free tr
 dataset (each baseline, then the listed methods that need no model), then model by model its
 trials per dataset in the suite's method order, then its trials that bring their own data
 (MTEB tasks). What enters each trial's key is the method's business (harness.methods.<name>.plan);
-KEY_VERSION and the key function are in harness.trial.
+KEY_VERSION and the key function are in harness.trial. Hub models and datasets enter with their
+revisions resolved to commits (harness.fingerprint.pinned_model / pinned_dataset, asking the hub
+or the HF cache once per item): the trials carry those pinned specs, so whatever runs them loads
+exactly the commit their keys name.
 """
 
 from __future__ import annotations
 
+from harness.fingerprint import pinned_dataset, pinned_model
 from harness.methods.base import PlanInputs
 from harness.methods.registry import METHODS, baselines, is_baseline
 from harness.suite.schema import Suite
@@ -17,7 +21,11 @@ from harness.trial import Trial
 
 def build_plan(suite: Suite, points: dict | None = None) -> list[Trial]:
     """Every trial of the suite, with its key, in plan order (no file is written). `points`: a
-    search's configurations so far per (model, dataset, scheduler) (harness.search)."""
+    search's configurations so far per (model, dataset, scheduler) (harness.search). A hub
+    revision that cannot be resolved raises harness.hub.HubError (`unavailable` when offline and
+    not cached: the keys cannot be known)."""
+    # Trials carry hub revisions resolved to commits: whatever runs them loads exactly these.
+    suite = pinned_suite(suite)
     plan = PlanInputs(suite, points=points or {})
     listed = [(METHODS[spec.type], spec) for spec in suite.methods]
     trials: list[Trial] = []
@@ -33,6 +41,12 @@ def build_plan(suite: Suite, points: dict | None = None) -> list[Trial]:
         for method, spec in listed:
             trials += method.model_trials(spec, model, plan)
     return trials
+
+
+def pinned_suite(suite: Suite) -> Suite:
+    """The suite with every hub model and dataset revision resolved to a commit."""
+    return suite.model_copy(update={"models": [pinned_model(m) for m in suite.models],
+                                    "datasets": [pinned_dataset(d) for d in suite.datasets]})
 
 
 def plan_line(trials) -> str:

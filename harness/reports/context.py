@@ -168,11 +168,11 @@ def _revisions(records) -> list[str]:
     for r in records:
         model = r.config.get("model") or {}
         if r.model_name and model.get("fingerprint"):
-            rev = r.model_facts.resolved_revision if r.model_facts else None
-            models.setdefault(r.model_name, _short(model["fingerprint"]) + (f" ({rev[:10]})" if rev else ""))
+            models.setdefault(r.model_name, _short(model["fingerprint"]))
         dataset = r.config.get("dataset") or {}
-        if dataset.get("fingerprint"):
-            data.setdefault(r.dataset_name, _short(dataset["fingerprint"]))
+        fingerprint = dataset.get("fingerprint") or (r.config.get("task") or {}).get("data")
+        if fingerprint:  # an MTEB task's: the hub dataset at the commit mteb pins
+            data.setdefault(r.dataset_name, _short(fingerprint))
     out = []
     if models:
         out.append("models: " + "; ".join(f"{k} {v}" for k, v in models.items()))
@@ -182,8 +182,12 @@ def _revisions(records) -> list[str]:
 
 
 def _short(fingerprint: str) -> str:
-    """'dir:<sha256>' -> 'dir:1a2b3c4d5e6f'; hub fingerprints (id@revision) stay whole."""
+    """'dir:<sha256>' -> 'dir:1a2b3c4d5e6f'; 'hub:org/name@<commit>' -> 'hub:org/name@1a2b3c4d5e6f'
+    (the commit its revision resolved to; older records hold the revision name, kept whole)."""
     kind, _, rest = fingerprint.partition(":")
+    if kind == "hub":
+        repo, at, commit = rest.rpartition("@")
+        return f"hub:{repo}@{commit[:12]}" if at and len(commit) == 40 else fingerprint
     return f"{kind}:{rest[:12]}" if kind in ("dir", "files") else fingerprint
 
 

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.execution.executors import run_local
+from harness.fetch import for_pending, hub_items, materialize
 from harness.methods.base import PlanInputs
 from harness.methods.context import TrialContext
-from harness.plan.trials import build_plan, plan_line
+from harness.plan.trials import build_plan, pinned_suite, plan_line
 from harness.runner import RunLog, run_suite, validated
 from harness.search import study as S
 from harness.store.store import ResultsStore
@@ -32,9 +33,12 @@ from harness.trial import KEY_VERSION
 def run(path: str | Path, results_dir: str | Path | None = None, executor: str = "local",
         verbose: bool = False, echo=print, **executor_options) -> int:
     """`harness run SUITE`: a search when the suite has `search:`, else the ordinary run."""
+    import time
+
     from harness.quiet import quiet_libraries
 
     quiet_libraries(verbose)
+    started_clock = time.perf_counter()
     loaded = validated(path)
     if loaded.suite.search is None:
         return run_suite(path, results_dir, executor, verbose, echo, loaded=loaded,
@@ -48,19 +52,20 @@ def run(path: str | Path, results_dir: str | Path | None = None, executor: str =
         raise HarnessError("a search runs one configuration at a time in this process; for "
                            "parallel workers start several `harness run` on one results dir or "
                            "search.storage URL", field="--jobs")
-    return Search(loaded, results_dir, verbose, echo).run()
+    return Search(loaded, results_dir, verbose, echo, started_clock).run()
 
 
 class Search:
-    def __init__(self, loaded, results_dir, verbose: bool, echo):
+    def __init__(self, loaded, results_dir, verbose: bool, echo, started_clock: float):
         self.loaded, self.suite, self.spec = loaded, loaded.suite, loaded.suite.search
+        self.started_clock = started_clock
         self.store = ResultsStore(results_dir or Path("results") / self.suite.name)
         self.verbose, self.echo = verbose, echo
         self.metric = (self.suite.selection.metric if self.suite.selection else None) \
             or self.suite.main
         self.points: dict[tuple, list[dict]] = {}
         self.outcomes: dict[str, str] = {}
-        self.plan = PlanInputs(self.suite)  # fingerprints, once
+        self.plan = PlanInputs(pinned_suite(self.suite))  # hub commits, fingerprints, once
 
     def units(self) -> list[tuple]:
         """(model, dataset, scheduler) of each study."""
@@ -71,6 +76,9 @@ class Search:
         training = self.suite.training.for_model(model.training)
         fixed = training.model_dump(mode="json", exclude={"lr_scheduler_type", "logging_steps",
                                                           "save_model", *self.spec.space})
+        pinned = self.plan.suite  # the same specs with hub revisions resolved to commits
+        model = next(m for m in pinned.models if m.display_name == model.display_name)
+        dataset = next(d for d in pinned.datasets if d.name == dataset.name)
         material = {"key_version": KEY_VERSION, "model": self.plan.model_material(model),
                     "dataset": self.plan.dataset_material(dataset), "training": fixed,
                     "scheduler": scheduler, "seeds": self.suite.seeds, "metric": self.metric,
@@ -89,7 +97,14 @@ class Search:
             S.reconcile(study, store, self.metric, echo)
         self.collect_points()
         trials = build_plan(suite, self.points)
-        self.log = RunLog.begin(self.loaded, store, trials)
+        # hub files, before anything is written: the pending trials' and those of every study
+        # that still has proposals to run
+        searching = {n for (m, d, _), study in self.studies
+                     if len(S.finished(study)) < self.spec.n_trials for n in (m.display_name, d.name)}
+        items = for_pending(self.loaded, trials, store)
+        items += [i for i in hub_items(suite) if i.name in searching and i not in items]
+        materialize(self.loaded, items)
+        self.log = RunLog.begin(self.loaded, store, trials, self.started_clock)
         self.ctx = TrialContext(suite=suite, store=store, run_id=self.log.run_id,
                                 verbose=self.verbose)
         echo(f"harness: {suite.name}: {plan_line(trials)} so far, and a search of "

@@ -65,7 +65,9 @@ class ModelFacts(_Part):
     hidden_size: int | None = None
     vocab_size: int | None = None
     max_position_embeddings: int | None = None
-    resolved_revision: str | None = Field(None, description="Hub commit sha when the hub gave one.")
+    resolved_revision: str | None = Field(
+        None, description="Hub models: the commit the suite's revision (default main) resolved to "
+                          "when the run planned, which the trial loaded (harness.hub).")
 
 
 class Environment(_Part):

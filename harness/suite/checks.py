@@ -1,6 +1,11 @@
-"""Checks that need more than the suite file: data files, model dirs, optional packages.
+"""Checks that need more than the suite file: data files, model dirs, hub items, optional
+packages. No torch.
 
-No torch, no hub: what needs the network is reported as not checked, per item.
+Hub items are checked for real (harness.hub): the repo and revision exist (resolved to a commit),
+a model's config and tokenizer files (downloaded without weights) pass the local-dir checks, a
+dataset's config is one its card declares and the data prepares as a trial prepares it (splits,
+columns, labels). Offline (or when the hub does not answer) whatever the HF cache holds is checked
+and the rest reported per item as not checked; `harness run` (for_run) refuses those instead.
 """
 
 from __future__ import annotations
@@ -11,50 +16,62 @@ import sys
 from pathlib import Path
 
 from harness.data.checked import checked_dataset
-from harness.data.load import DataError
+from harness.data.load import DataError, prepare_once
 from harness.errors import HarnessError
-from harness.fingerprint import model_dir
+from harness.fingerprint import model_dir, pinned_dataset
+from harness.hub import HubError, dataset_snapshot, hub_where
 from harness.methods.base import Finding
 from harness.methods.registry import METHODS
 from harness.metrics.registry import BINARY_ONLY
-from harness.models.files import hub_cached_dir
+from harness.models.files import hub_model_dir
 from harness.models.load import JA_EXTRA
 from harness.suite.loader import LoadedSuite
 
 _MECAB_DICTS = {"unidic_lite": "unidic_lite", "ipadic": "ipadic", "unidic": "unidic"}
 
 
-def check_suite(loaded: LoadedSuite) -> tuple[list[Finding], list[HarnessError]]:
+def check_suite(loaded: LoadedSuite,
+                for_run: bool = False) -> tuple[list[Finding], list[HarnessError]]:
+    """Every check of `validate` (for_run: `harness run`'s, which refuses hub items it could not
+    check instead of reporting them as not checked)."""
     findings: list[Finding] = []
     errors: list[HarnessError] = []
     suite = loaded.suite
     for i, spec in enumerate(suite.models):
         try:
-            findings.append(_check_model(loaded, i, spec))
+            findings.append(_check_model(loaded, i, spec, for_run))
         except HarnessError as e:
             errors.append(e)
     selects = suite.selection is not None or suite.search is not None or suite.grids()
     for i, spec in enumerate(suite.datasets):
         item = f"dataset {spec.name}"
-        if spec.hub is not None:
-            findings.append(Finding(item, "not checked",
-                                    f"hub dataset {spec.hub.id}: columns and labels need the network"))
-            if selects and spec.validation_size == 0 and "validation" not in (spec.hub.splits or {}):
-                findings.append(Finding(item, "warning", "configurations are selected on "
-                                        "validation: the hub repo must have a validation split "
-                                        "(validation_size is 0)"))
-            continue
         try:
-            summary, _ = checked_dataset(spec)
+            summary, where = _checked_dataset(spec)
+        except HubError as e:
+            if e.unavailable and not for_run:
+                findings.append(Finding(item, "not checked", e.message))
+                if selects and spec.validation_size == 0 \
+                        and "validation" not in (spec.hub.splits or {}):
+                    findings.append(Finding(item, "warning", "configurations are selected on "
+                                            "validation: the hub repo must have a validation "
+                                            "split (validation_size is 0)"))
+            else:
+                errors.append(loaded.error(e.message, ("datasets", i, *_hub_loc(e.field))))
+            continue
         except DataError as e:
             field = e.field or ""
             loc = ("datasets", i, *[int(p) if p.isdigit() else p for p in field.split(".") if p])
             errors.append(loaded.error(e.message, loc))
             continue
+        if selects and "validation" not in summary["rows"]:  # a hub repo without one
+            errors.append(loaded.error(f"selects on the validation split, but dataset "
+                                       f"{spec.name!r} has none (give a validation split or "
+                                       "validation_size > 0)", ("datasets", i, "validation_size")))
+            continue
         sizes = ", ".join(f"{split} {rows}" for split, rows in summary["rows"].items())
         names = summary["label_names"]
         findings.append(Finding(item, "ok", f"{len(names)} labels ({', '.join(names[:6])}"
-                                            f"{', ...' if len(names) > 6 else ''}); {sizes}"))
+                                            f"{', ...' if len(names) > 6 else ''}); {sizes}{where}"))
         if len(names) != 2:
             binary = [m.name for m in suite.metrics if m.name in BINARY_ONLY and not m.evaluate]
             if binary:
@@ -76,7 +93,25 @@ def check_suite(loaded: LoadedSuite) -> tuple[list[Finding], list[HarnessError]]
     return findings, errors
 
 
-def _check_model(loaded: LoadedSuite, i: int, spec) -> Finding:
+def _checked_dataset(spec) -> tuple[dict, str]:
+    """(summary, where it came from) of a suite dataset, prepared as a trial prepares it."""
+    if spec.hub is None:
+        return checked_dataset(spec)[0], ""
+    pinned = pinned_dataset(spec)
+    snap = dataset_snapshot(spec.hub.id, spec.hub.revision, (spec.hub.config,))
+    data = prepare_once(pinned)
+    summary = {"label_names": list(data.label_names),
+               "rows": {split: facts["rows"] for split, facts in data.facts.items()}}
+    return summary, f"; {hub_where(snap.resolved, spec.hub.config)}"
+
+
+def _hub_loc(field: str | None) -> tuple:
+    """A dataset HubError's field (id, revision, hub.config) as a path below the dataset."""
+    name = (field or "id").removeprefix("hub.")
+    return ("hub", name)
+
+
+def _check_model(loaded: LoadedSuite, i: int, spec, for_run: bool = False) -> Finding:
     item = f"model {spec.display_name}"
     field = "path" if spec.path else "package" if spec.package else "id"
     if spec.trust_remote_code:  # for this model only; hub models too, cached or not
@@ -86,13 +121,15 @@ def _check_model(loaded: LoadedSuite, i: int, spec) -> Finding:
         local = model_dir(spec)
     except HarnessError as e:
         raise loaded.error(e.message, ("models", i, "package")) from None
+    place = ""
     if local is None:
-        cached = hub_cached_dir(spec)
-        if cached is None:
-            return Finding(item, "not checked",
-                           f"hub model {spec.id}: not in the local HF cache; config and tokenizer "
-                           "need the network")
-        local = cached
+        try:
+            local, place = hub_model_dir(spec, for_run)
+        except HubError as e:
+            raise loaded.error(e.message, ("models", i, e.field or "id")) from None
+        if local is None:
+            return Finding(item, "not checked", place)
+        place = f"; {place}"
     if not local.is_dir():
         raise loaded.error(f"model dir not found: {local}", ("models", i, field))
     config_path = local / "config.json"
@@ -110,11 +147,27 @@ def _check_model(loaded: LoadedSuite, i: int, spec) -> Finding:
         raise loaded.error(f"{local} has no tokenizer files (tokenizer_config.json, tokenizer.json "
                            "or vocab.txt)", ("models", i, field))
     _check_mecab(loaded, i, field, tokenizer)
+    _check_remote_code(loaded, i, spec, config, tokenizer)
     limit = config.get("max_position_embeddings")
     if isinstance(limit, int) and spec.max_length > limit:
         raise loaded.error(f"max_length {spec.max_length} exceeds the model's "
                            f"max_position_embeddings {limit}", ("models", i, "max_length"))
-    return Finding(item, "ok", f"{model_type}, tokenizer {tokenizer.get('tokenizer_class', '?')}")
+    return Finding(item, "ok", f"{model_type}, tokenizer {tokenizer.get('tokenizer_class', '?')}"
+                               f"{place}")
+
+
+def _check_remote_code(loaded: LoadedSuite, i: int, spec, config: dict, tokenizer: dict) -> None:
+    """A config or tokenizer that maps to the repo's own Python code (`auto_map`) loads only
+    with trust_remote_code: say so now, not when its trials fail."""
+    if spec.trust_remote_code:
+        return
+    for name, cfg in (("config.json", config), ("tokenizer_config.json", tokenizer)):
+        auto_map = cfg.get("auto_map") if isinstance(cfg, dict) else None
+        if auto_map:
+            first = next(iter(auto_map.values())) if isinstance(auto_map, dict) else auto_map
+            raise loaded.error(f"its {name} maps to code in the model repo (auto_map: {first}); "
+                               "set trust_remote_code: true if you trust that code",
+                               ("models", i, "trust_remote_code"))
 
 
 def _tokenizer_facts(local: Path) -> dict | None:

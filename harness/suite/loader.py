@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from harness.env import repo_root
 from harness.errors import HarnessError, SuiteErrors
 from harness.specs.field_error import FieldError
+from harness.suite.overrides import apply_overrides
 from harness.suite.schema import UNION_TAGS, Suite
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -106,6 +107,7 @@ def _load_suite(path: Path, env: dict[str, str] | None) -> LoadedSuite:
     _reject_duplicate_keys(root, shown)
     merged_env = {**default_env(), **(env if env is not None else os.environ)}
     data = _interpolate(data, (), merged_env, shown, lines)
+    data = apply_overrides(data, shown, env)  # HARNESS_SUITE_OVERRIDES: test-only
     data = _resolve_paths(data, path.parent.resolve())
     try:
         suite = Suite.model_validate(data)

@@ -1,6 +1,7 @@
 """harness.cpu: PASSIVE OpenMP waiting only where the machine is busy; the environment wins;
 glibc keeps freed memory inside keep_freed_memory and gives it back after."""
 
+import os
 import sys
 
 import pytest
@@ -41,6 +42,10 @@ def test_busy_cores_sees_a_spinning_process():
     import multiprocessing as mp
 
     idle = cpu.busy_cores(0.3)
+    cores = os.cpu_count() or 1
+    if idle > cores - 0.7:
+        pytest.skip(f"the machine is already busy ({idle:.1f} of {cores} cores): one more "
+                    "spinning process cannot show in the sample")
     spinner = mp.get_context("spawn").Process(target=_spin, args=(3.0,))
     spinner.start()
     try:

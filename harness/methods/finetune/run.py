@@ -105,7 +105,7 @@ def prepare(trial: Trial, ctx: TrialContext) -> Prepared:
     memory = MemoryPeak(cuda)
     set_seed(trial.seed)  # before model init: the new head's weights depend on it
     model = AutoModelForSequenceClassification.from_pretrained(
-        model_source(spec), revision=spec.revision, trust_remote_code=spec.trust_remote_code,
+        model_source(spec), trust_remote_code=spec.trust_remote_code,
         num_labels=data.num_labels, id2label=dict(enumerate(data.label_names)),
         label2id={name: i for i, name in enumerate(data.label_names)})
     precision = resolve_precision(spec.dtype)
@@ -144,6 +144,8 @@ def training_arguments(trial: Trial, ctx: TrialContext, p: Prepared) -> Training
         metric_for_best_model=best_metric if training.load_best_model_at_end else None,
         greater_is_better=True if training.load_best_model_at_end else None,
         bf16=p.precision == "bf16", fp16=p.precision == "fp16", tf32=p.tf32 or None,
+        # bf16 without a GPU: Trainer refuses it ("doesn't support bf16/gpu") unless use_cpu
+        use_cpu=p.precision == "bf16" and not p.cuda and not torch.backends.mps.is_available(),
         logging_nan_inf_filter=False,  # a NaN loss must show, not be averaged away
         logging_strategy="steps", logging_steps=training.logging_steps, logging_first_step=True,
         report_to="none", disable_tqdm=not (ctx.verbose or sys.stderr.isatty()),
@@ -262,8 +264,7 @@ def model_facts(model) -> dict:
             "layers": getattr(cfg, "num_hidden_layers", None),
             "hidden_size": getattr(cfg, "hidden_size", None),
             "vocab_size": getattr(cfg, "vocab_size", None),
-            "max_position_embeddings": getattr(cfg, "max_position_embeddings", None),
-            "resolved_revision": getattr(cfg, "_commit_hash", None)}
+            "max_position_embeddings": getattr(cfg, "max_position_embeddings", None)}
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

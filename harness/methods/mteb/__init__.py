@@ -26,6 +26,11 @@ class Mteb(Method):
     def check(self, spec, index, suite_file):
         return check_mteb(spec, index, suite_file)
 
+    def hub_data(self, spec, index):
+        from harness.methods.mteb.tasks import named_hub_data  # imports mteb for named tasks
+
+        return named_hub_data(spec, index)
+
     def run(self, trial, ctx) -> MethodOutcome:
         from harness.methods.mteb.run import run  # mteb, torch: trial time only
 

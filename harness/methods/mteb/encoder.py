@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from harness.fingerprint import model_dir
+from harness.models.load import model_source
 
 
 def model_revision(model_material: dict) -> str:
@@ -24,11 +24,9 @@ def sentence_transformer(spec, pooling: str, device: str):
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
 
-    local = model_dir(spec)
-    source = str(local) if local is not None else spec.id
-    has_config = local is not None and (Path(local) / "modules.json").is_file()
-    if has_config or local is None:
-        model = SentenceTransformer(source, device=device, revision=spec.revision,
+    source = model_source(spec)
+    if (Path(source) / "modules.json").is_file():
+        model = SentenceTransformer(source, device=device,
                                     trust_remote_code=spec.trust_remote_code)
         used = "model"
     else:

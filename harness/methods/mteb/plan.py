@@ -1,8 +1,9 @@
 """mteb trials: model × task (mteb's own protocol seed).
 
 Key material: the pooling, the model's material, the task's settings and, for a local task, the
-content of its files (a named task's data revision is pinned by the mteb version), and the
-versions of torch, transformers, mteb, sentence-transformers and scikit-learn.
+content of its files; for a named task, the hub dataset and commit mteb pins for it (the mteb
+version is in the packages too); and the versions of torch, transformers, mteb,
+sentence-transformers and scikit-learn.
 """
 
 from __future__ import annotations
@@ -18,9 +19,14 @@ _TASK_NOT_IN_KEY = {"files"}
 
 
 def task_material(task: MtebTaskSpec, fingerprints: dict) -> dict:
-    """A local task: its settings and the content of its files; a named one: its name (the data
-    revision is pinned by the mteb version, which is in the packages)."""
+    """A local task: its settings and the content of its files; a named one: its name and the
+    hub dataset and commit mteb pins for it (the mteb version is in the packages too)."""
     body = task.model_dump(mode="json", exclude=_TASK_NOT_IN_KEY)
+    if not task.local:
+        from harness.methods.mteb.tasks import named_task_data  # imports mteb
+
+        path, revision, _ = fingerprints.setdefault(("task", task.name), named_task_data(task.name))
+        body["data"] = f"hub:{path}@{revision}"
     if task.local:
         body["fingerprint"] = fingerprints.setdefault(
             ("task", task.name),

@@ -6,13 +6,14 @@ record.metrics[split]."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
-from harness.fingerprint import model_dir
 from harness.methods.base import MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.mteb.encoder import mteb_encoder
 from harness.methods.mteb.tasks import build_task
 from harness.models.files import model_facts
+from harness.models.load import model_source
 from harness.trial import Trial
 
 
@@ -52,10 +53,9 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
                           if isinstance(v, (int, float)) and not isinstance(v, bool)}
     eval_split = task.metadata.eval_splits[0]
     path = cache.get_task_result_path(task.metadata.name, encoder.mteb_model_meta)
-    local = model_dir(spec)
     return MethodOutcome(
         metrics=metrics, test_label_ids=None, test_predictions=None,
-        timing={"eval_runtime_s": seconds}, model_facts=model_facts(local) if local else None,
+        timing={"eval_runtime_s": seconds}, model_facts=model_facts(Path(model_source(spec))),
         precision="float32", artifacts={"mteb_result": path.relative_to(ctx.store.root).as_posix()},
         embedding={"pooling": pooling, "task_type": task.metadata.type,
                    "main_score_name": task.metadata.main_score, "eval_split": eval_split})

@@ -1,13 +1,15 @@
-"""Suite task specs -> mteb task objects. A named task comes from mteb's registry (its data from
-the hub); a local task subclasses mteb's abstract task of its type and loads the suite's files,
-never the hub. Imports mteb (and so torch): trial time only."""
+"""Suite task specs -> mteb task objects. A named task comes from mteb's registry, its data from
+the HF cache's snapshot of the hub commit mteb pins (named_task_data: also asked when planning,
+validating and fetching); a local task subclasses mteb's abstract task of its type and loads the
+suite's files, never the hub. Imports mteb (and so torch) inside its functions only."""
 
 from __future__ import annotations
 
 import hashlib
 
+from harness.methods.base import HubData
 from harness.methods.mteb.local_tasks import load_local_task
-from harness.methods.mteb.spec import MTEB_TYPES
+from harness.methods.mteb.spec import MTEB_TYPES, MtebMethod
 
 
 def _abstract(task_type: str):
@@ -28,12 +30,46 @@ def local_revision(task, fingerprint: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def named_task_data(name: str) -> tuple[str, str | None, list]:
+    """(hub dataset id, the revision mteb pins, its configs) of a task in mteb's registry."""
+    import mteb
+
+    task = mteb.get_task(name)
+    dataset = task.metadata.dataset
+    configs = list(task.hf_subsets) if task.metadata.is_multilingual else [dataset.get("name")]
+    return dataset["path"], dataset.get("revision"), configs
+
+
+def named_hub_data(method: MtebMethod, index: int) -> list[HubData]:
+    """The hub datasets of the method's tasks named by MTEB name, at the commits mteb pins."""
+    from importlib.metadata import version
+
+    out = []
+    for k, task in enumerate(method.tasks):
+        if task.local:
+            continue
+        path, revision, configs = named_task_data(task.name)
+        out.append(HubData(path, revision, tuple(configs), f"mteb task {task.name}",
+                           ("methods", index, "tasks", k, "name"), task.name,
+                           f"mteb {version('mteb')}"))
+    return out
+
+
 def build_task(task, fingerprint: dict | None = None):
-    """An mteb task object ready for mteb.evaluate."""
+    """An mteb task object ready for mteb.evaluate. A named task reads its data at mteb's pinned
+    revision from the HF cache's snapshot folder of that commit (harness.hub downloads it there
+    when missing), as hub datasets of a suite do: the same files online and offline."""
     if not task.local:
         import mteb
 
-        return mteb.get_task(task.name)
+        from harness.hub import dataset_snapshot
+
+        named = mteb.get_task(task.name)
+        path, revision, configs = named_task_data(task.name)
+        folder = dataset_snapshot(path, revision, configs).folder
+        dataset = {**named.metadata.dataset, "path": str(folder)}
+        named.metadata = named.metadata.model_copy(update={"dataset": dataset})  # this object only
+        return named
     from mteb.abstasks.task_metadata import TaskMetadata
 
     metadata = TaskMetadata(

@@ -5,11 +5,11 @@ seed or run already computed them. Metrics and stored predictions are those of `
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 
 from harness.data.load import LABEL, PAIR, TEXT, column_values
-from harness.fingerprint import model_dir
 from harness.methods.base import MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.probe.cache import EmbeddingCache, cache_key
@@ -39,7 +39,7 @@ def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, 
     from harness.methods.probe.extract import embed, load_encoder
 
     encoder = ctx.cached(("encoder", spec.display_name, precision, opts["pooling"] == "pooler"),
-                         lambda: load_encoder(model_source(spec), revision=spec.revision,
+                         lambda: load_encoder(model_source(spec),
                                               trust_remote_code=spec.trust_remote_code,
                                               dtype=_DTYPES[precision],
                                               need_pooler=opts["pooling"] == "pooler"))
@@ -82,13 +82,13 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
         if split == "test":
             test_pred, probs, test_s = pred, split_probs, seconds
     rows = len(y["test"])
-    local = model_dir(spec)
+    local = Path(model_source(spec))
     return MethodOutcome(
         metrics=metrics, test_label_ids=y["test"], test_predictions=test_pred,
         test_probabilities=probs,
         timing={"train_runtime_s": fit_s,  # classifier fit only; features: log_history
                 "test_runtime_s": test_s, "test_samples_per_s": rows / max(test_s, 1e-9)},
-        log_history=log, model_facts=model_facts(local) if local else None, precision=precision,
+        log_history=log, model_facts=model_facts(local), precision=precision,
         cache_hits={"embeddings": all(hits)},
         embedding={"pooling": opts["pooling"], "layer": opts["layer"],
                    "classifier": trial.variant.split(", ", 1)[1] if trial.variant else None,
