@@ -41,6 +41,9 @@ class SuiteSettings(Protocol):
     @property
     def main(self) -> str: ...
 
+    @property
+    def search(self): ...  # harness.specs.search.SearchSpec | None
+
 
 @dataclass
 class StopRequest:
@@ -72,11 +75,14 @@ class TrialContext:
     stop: StopRequest = field(default_factory=StopRequest)
     training_override: dict | None = None  # set by the OOM retry loop (harness.execution.retry)
     reporting: TrainerReporting | None = None  # set while trackers hold runs for the trial
+    # A search's pruner (harness.search): called after each evaluation during training with
+    # (epoch or step, {metric: validation score}); a returned reason stops the trial as pruned.
+    pruning: Callable[[int, dict], str | None] | None = None
 
-    @property
-    def training(self) -> TrainingSpec:
-        """The suite's training settings, with this attempt's batch override (OOM retries)."""
-        base = self.suite.training
+    def training(self, trial) -> TrainingSpec:
+        """The trial's training settings (its configuration of the grid; the suite's first when
+        it has none), with this attempt's batch override (OOM retries)."""
+        base = trial.training or self.suite.training.configurations()[0][1]
         return base.model_copy(update=self.training_override) if self.training_override else base
 
     def prepared(self, spec: DatasetSpec) -> PreparedData:

@@ -10,8 +10,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RECORD_SCHEMA_VERSION = 1
-Status = Literal["ok", "failed", "diverged", "interrupted"]
+# 2: status `pruned` (a search's pruner stopped the trial) and `configuration` (the values of
+# the fields a grid or search varied). Version 1 records read as they are (configuration {}).
+RECORD_SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+Status = Literal["ok", "failed", "diverged", "interrupted", "pruned"]
 
 
 class _Part(BaseModel):
@@ -111,7 +114,7 @@ class TrackerOutcome(_Part):
 
 
 class TrialRecord(_Part):
-    schema_version: Literal[1] = RECORD_SCHEMA_VERSION
+    schema_version: Literal[1, 2] = RECORD_SCHEMA_VERSION
     key: str = Field(description="sha256 of the trial's key material (see harness.plan.trials).")
     trial_id: str = Field(description="File-safe name: slug of the trial + key prefix.")
     run_id: str
@@ -124,6 +127,10 @@ class TrialRecord(_Part):
     scheduler: str | None = None
     seed: int | None = None
     config: dict[str, Any] = Field(description="The key material: resolved config, fingerprints, packages.")
+    configuration: dict[str, float | int | str] = Field(
+        default_factory=dict, description="The values of the fields the suite's grid or search "
+                                          "varied for this trial (e.g. learning_rate); {} when "
+                                          "none. Selection compares configurations by them.")
     metrics: dict[str, dict[str, float | None]] = Field(
         default_factory=dict, description="Per split (validation, test): metric name -> value.")
     main_metric: str

@@ -1,6 +1,7 @@
 """Trainer callbacks every fine-tune gets: stop after the current step on Ctrl-C, stop on a
-NaN/inf loss, and the fault injections of harness.faults; and the guard around the Trainer's
-tracker integrations (report_to), whose exceptions would otherwise abort `train()`."""
+NaN/inf loss, a search's pruner (harness.search) and the fault injections of harness.faults; and
+the guard around the Trainer's tracker integrations (report_to), whose exceptions would otherwise
+abort `train()`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import math
 from transformers import TrainerCallback
 
 from harness.faults import rule_for
-from harness.methods.base import Diverged, Interrupted
+from harness.methods.base import Diverged, Interrupted, Pruned
 
 
 class StopOnRequest(TrainerCallback):
@@ -33,6 +34,23 @@ class StopOnNonFinite(TrainerCallback):
             if isinstance(value, (int, float)) and not math.isfinite(value):
                 raise Diverged(f"{name} became {value} at step {state.global_step}",
                                list(state.log_history))  # Trainer.log appended this entry
+
+
+class PruneOnRequest(TrainerCallback):
+    """After each evaluation: the search's pruner sees the validation scores (the `eval_`
+    prefix dropped) at this epoch (or step, with eval_strategy steps); a reason it returns ends
+    the trial as pruned."""
+
+    def __init__(self, pruning):
+        self.pruning = pruning
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        scores = {k.removeprefix("eval_"): v for k, v in (metrics or {}).items()
+                  if isinstance(v, (int, float))}
+        step = round(state.epoch) if args.eval_strategy == "epoch" else state.global_step
+        reason = self.pruning(step, scores)
+        if reason:
+            raise Pruned(reason, list(state.log_history))
 
 
 class SimulatedOOM(TrainerCallback):
@@ -66,8 +84,10 @@ class SimulatedNaN(TrainerCallback):
                     param.fill_(float("nan"))
 
 
-def trainer_callbacks(trial, stop) -> list:
+def trainer_callbacks(trial, stop, pruning=None) -> list:
     callbacks = [StopOnRequest(stop), StopOnNonFinite()]
+    if pruning is not None:
+        callbacks.append(PruneOnRequest(pruning))
     max_batch = rule_for("HARNESS_SIMULATE_OOM", trial.trial_id, 0)
     if max_batch is not None:
         callbacks.append(SimulatedOOM(max_batch))
