@@ -46,7 +46,8 @@ def nightly(suite_path: str, root: str, *, force: bool = False, name: str | None
             n_boot: int = 1000, echo=print) -> int:
     from harness.history.reuse import reuse_earlier
     from harness.plan.trials import build_plan
-    from harness.runner import run_suite, validated
+    from harness.runner import validated
+    from harness.search.driver import run as run_suite_or_search
 
     t0 = time.perf_counter()
     loaded = validated(suite_path)
@@ -61,7 +62,7 @@ def nightly(suite_path: str, root: str, *, force: bool = False, name: str | None
     reused = [] if force else reuse_earlier(root_path, run_dir, trials, warn)
     echo(f"harness: nightly: {len(reused)} of {len(trials)} trials reused from earlier runs "
          f"under {root_path}" + (" (--force: none reused)" if force else ""))
-    code = run_suite(suite_path, run_dir, echo=echo)
+    code = run_suite_or_search(suite_path, run_dir, echo=echo)
     if code == 130:
         return code
     _reports(run_dir, n_boot)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from harness.specs.model import ModelSpec
+from harness.specs.training import TrainingSpec
 
 KEY_VERSION = 2  # 2: hub revisions enter as resolved commits; hub.splits enters
 
@@ -35,6 +36,11 @@ class Trial:
     key_material: dict = field(default_factory=dict, compare=False)
     variant: str | None = None  # e.g. probe: pooling and classifier
     method_spec: BaseModel | None = field(default=None, compare=False)  # the suite's entry
+    # A fine-tune's resolved training settings (scalar: one configuration of a grid or search)
+    training: TrainingSpec | None = field(default=None, compare=False)
+    # The values of the fields a grid or search varies, e.g. {"learning_rate": 1e-05}; {} when
+    # the suite varies none. In the key already (through the settings); names the configuration.
+    configuration: dict = field(default_factory=dict, compare=False)
 
     @property
     def label(self) -> str:
@@ -43,9 +49,22 @@ class Trial:
             parts.append(self.scheduler)
         if self.variant:
             parts.append(self.variant)
+        if self.configuration:
+            parts.append(configuration_label(self.configuration))
         if self.seed is not None:
             parts.append(f"seed {self.seed}")
         return " × ".join(parts)
+
+
+def configuration_label(values: dict) -> str:
+    """`learning_rate=1e-05, epochs=2` (numbers in their shortest exact-enough form)."""
+    return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                     for k, v in values.items())
+
+
+def configuration_slug(values: dict) -> str:
+    """A trial-id part for a configuration: `learning_rate-1e-05_epochs-2` ('' when none)."""
+    return "_".join(f"{k}-{v:.4g}" if isinstance(v, float) else f"{k}-{v}" for k, v in values.items())
 
 
 def canonical_json(obj) -> str:

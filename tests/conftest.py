@@ -18,6 +18,9 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Trackers never reach the network from tests: no MLflow telemetry, W&B offline and quiet.
+os.environ.update(MLFLOW_DISABLE_TELEMETRY="true", DO_NOT_TRACK="true", WANDB_MODE="offline",
+                  WANDB_SILENT="true", WANDB_X_DISABLE_STATS="true")
 
 sys.path.insert(0, str(Path(__file__).parent))
 import tiny_models  # noqa: E402
@@ -218,3 +221,17 @@ def assert_one_worker_retried(results: Path, out: str, killed: list) -> None:
     retried = [r for r in records if r.worker_deaths]
     assert len(retried) == 1 and len(retried[0].worker_deaths) == 1, out
     assert "retry 1 after" in out
+
+
+def pytest_addoption(parser):
+    """--ratio-compare (tests/benchmarks/test_benchmarks.py): the benchmarks' own printed ratios
+    (each against a baseline run in the same process, far less noisy than raw seconds on a shared
+    machine) against a saved pytest-benchmark JSON's. Here because tests/benchmarks' scripts
+    import this module as `conftest`: a conftest.py there would shadow it."""
+    group = parser.getgroup("harness benchmarks")
+    group.addoption("--ratio-compare", metavar="JSON",
+                    help="a saved pytest-benchmark JSON: fail when a benchmark's lower-is-better "
+                         "ratio (vs_handwritten ratio, orchestration_overhead overhead) grew "
+                         "beyond --ratio-fail")
+    group.addoption("--ratio-fail", type=float, default=25.0, metavar="PERCENT",
+                    help="allowed growth of a ratio over the saved one, in percent (default 25)")

@@ -30,7 +30,8 @@ def predictions_with_accuracy(y: np.ndarray, accuracy: float, rng) -> np.ndarray
 
 def write_run(root: Path, rows: list[dict], *, name: str = "synthetic", n_test: int = 90,
               labels=LABELS, metrics=("accuracy",), main: str = "accuracy") -> Path:
-    """rows: {model, scheduler, seed, accuracy | status/error, timing{}} -> a results dir."""
+    """rows: {model, scheduler, seed, accuracy | status/error, timing{}, configuration{},
+    validation{metric: value}} -> a results dir."""
     store = ResultsStore(root)
     rng = np.random.default_rng(0)
     y = np.arange(n_test) % len(labels)
@@ -47,6 +48,8 @@ def write_run(root: Path, rows: list[dict], *, name: str = "synthetic", n_test: 
                 trial_id, label_ids=y.astype("int32"), predictions=pred.astype("int32"))
             scores = {"test": {m: float((pred == y).mean()) if m == "accuracy" else row.get(m)
                                for m in metrics}}
+            if "validation" in row:  # {metric: value}: what selection reads
+                scores["validation"] = dict(row["validation"])
         history = [{"step": s, "learning_rate": 1e-3 * (1 - s / 10), "loss": 1.0 / s}
                    for s in range(1, 10)] if method != "majority" else []
         record = TrialRecord(
@@ -56,6 +59,7 @@ def write_run(root: Path, rows: list[dict], *, name: str = "synthetic", n_test: 
             method=method, model_name=row.get("model"), dataset_name=row.get("dataset", "topics"),
             scheduler=row.get("scheduler"), seed=row.get("seed"),
             config={"model": {"fingerprint": "dir:" + "b" * 64}, "dataset": {"fingerprint": "files:" + "c" * 64}},
+            configuration=row.get("configuration", {}),
             metrics=scores, main_metric=main, label_names=list(labels),
             timing=Timing(total_wall_s=10.0, **row.get("timing", {})), log_history=history,
             environment=_env(), started_at="2026-01-01T00:00:00+00:00",

@@ -17,6 +17,7 @@ import sys
 from harness import __version__
 from harness.cli import (
     compare,
+    export,
     fetch,
     gate,
     history,
@@ -34,8 +35,8 @@ from harness.errors import HarnessError
 
 COMMANDS = {  # in --help order
     "run": run, "validate": validate, "report": report, "fetch": fetch, "inspect": inspect,
-    "predict": predict, "init": init, "history": history, "compare": compare, "gate": gate,
-    "nightly": nightly, "schema": schema,
+    "predict": predict, "init": init, "export": export, "history": history, "compare": compare,
+    "gate": gate, "nightly": nightly, "schema": schema,
 }
 
 

@@ -17,6 +17,9 @@ def add_parser(sub) -> None:
     rep.add_argument("--pairs", default="leader", choices=["leader", "all"],
                      help="significance: the leader against each row, or every pair of rows")
     rep.add_argument("--no-plots", action="store_true", help="draw no PNG figures")
+    rep.add_argument("--for", dest="audience", choices=["blog"],
+                     help="md only: a compact section for a post (leaderboard ×100, setup "
+                          "sentence, figures linked relative to the file; default DIR/blog.md)")
     rep.add_argument("--output", "-o", metavar="FILE",
                      help="write here instead of stdout ('-': stdout; html default: DIR/report.html)")
 
@@ -28,8 +31,17 @@ def run(args) -> int:
         raise HarnessError(f"must be > 0, got {args.scale:g}", field="--scale")
     if args.bootstrap < 1:
         raise HarnessError(f"must be >= 1, got {args.bootstrap}", field="--bootstrap")
+    blog = None
+    if args.audience == "blog":
+        if args.format != "md":
+            raise HarnessError(f"applies to --format md only, not {args.format}", field="--for")
+        if args.output == "-":
+            raise HarnessError("needs a file (-o FILE.md): figure links are relative to it",
+                               field="--for")
+        args.output = args.output or str(Path(args.results_dir) / "blog.md")
+        blog = Path(args.output)
     text = report(args.results_dir, args.format, scale=args.scale, n_boot=args.bootstrap,
-                  pairs=args.pairs, plots=False if args.no_plots else None)
+                  pairs=args.pairs, plots=False if args.no_plots else None, blog_path=blog)
     output = args.output or (str(Path(args.results_dir) / "report.html") if args.format == "html" else "-")
     if output == "-":
         print(text, end="")

@@ -1,4 +1,5 @@
-"""`harness run SUITE`: every trial not done yet, then the leaderboard (harness.runner)."""
+"""`harness run SUITE`: every trial not done yet, then the leaderboard (harness.runner; a suite
+with `search:` through harness.search)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def run(args) -> int:
     choose_omp_wait_policy()  # before torch loads (harness.cpu says why)
 
     from harness.execution.options import executor_options
-    from harness.runner import run_suite
+    from harness.search.driver import run as run_suite_or_search
 
-    return run_suite(args.suite, args.results_dir, args.executor, args.verbose,
-                     **executor_options(args))
+    return run_suite_or_search(args.suite, args.results_dir, args.executor, args.verbose,
+                               **executor_options(args))

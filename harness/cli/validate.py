@@ -25,11 +25,12 @@ def run(args) -> int:
 def validate(paths: list[str], executor: str = "local", address: str | None = None) -> int:
     """Check each suite; print its findings and plan size. 2 when any suite is bad."""
     from harness.hub import HubError
-    from harness.methods.registry import is_baseline
-    from harness.plan.trials import build_plan
+    from harness.plan.trials import build_plan, plan_line
     from harness.quiet import quiet_libraries
+    from harness.runner import results_root
     from harness.suite.checks import check_suite
     from harness.suite.loader import load_suite
+    from harness.trackers.checks import check_tracking
 
     quiet_libraries()
     status = 0
@@ -37,6 +38,7 @@ def validate(paths: list[str], executor: str = "local", address: str | None = No
         try:
             loaded = load_suite(path)
             findings, errors = check_suite(loaded)
+            errors += check_tracking(loaded, results_root(loaded.suite))
             if errors:
                 raise SuiteErrors(errors)
             try:
@@ -51,13 +53,19 @@ def validate(paths: list[str], executor: str = "local", address: str | None = No
         print(f"{path}: valid")
         for f in findings:
             print(f"  {f.status:<11} {f.item}: {f.detail}")
-        baselines = sum(1 for t in trials if is_baseline(t.method))
         if unplanned:
             print("  plan        not built: trial keys need every hub revision resolved to a "
                   "commit (not in the HF cache offline; `harness fetch SUITE` where the hub answers)")
         else:
-            print(f"  plan        {len(trials)} trials ({len(trials) - baselines} to train, "
-                  f"{baselines} majority baselines)")
+            print(f"  plan        {plan_line(trials)}")
+        search = loaded.suite.search
+        if search is not None:
+            units = len(loaded.suite.models) * len(loaded.suite.datasets) \
+                * len(loaded.suite.training.lr_scheduler_type)
+            print(f"  search      {search.n_trials} configurations ({search.sampler}, "
+                  f"{', '.join(search.space)}) × {len(loaded.suite.seeds)} seeds for each of "
+                  f"{units} model × dataset × scheduler: up to "
+                  f"{search.n_trials * len(loaded.suite.seeds) * units} fine-tunes")
         if executor == "ray":
             from harness.execution.ray.reach import check_reachable
 

@@ -1,5 +1,7 @@
 """`harness compare BASE NEW`: one row per model × dataset × method × scheduler and metric, with
-base and new mean ± 95 % t-interval over seeds, Δ and a noise-aware verdict (verdict.py)."""
+base and new mean ± 95 % t-interval over seeds, Δ and a noise-aware verdict (verdict.py). Where a
+grid or search ran, each side's row is the configuration it selected on validation
+(harness.reports.selection); a row says when the two sides selected different values."""
 
 from __future__ import annotations
 
@@ -31,6 +33,13 @@ class Row:
     delta: float | None = None  # new − base (ratio metrics: new ÷ base)
     is_ratio: bool = False
     cause: str = ""  # the inputs that differ: model / data revision or content change
+    base_selected: str = ""  # the configuration each side selected on validation ('' none)
+    new_selected: str = ""
+
+    @property
+    def selection_changed(self) -> bool:
+        return bool(self.base_selected or self.new_selected) and \
+            self.base_selected != self.new_selected
 
 
 @dataclass
@@ -77,14 +86,13 @@ def compare_runs(base_dir, new_dir, metric: str | None = None, n_boot: int = 100
     for key in list(n_groups) + [k for k in b_groups if k not in n_groups]:
         b, n = b_groups.get(key), n_groups.get(key)
         cause = input_change(b, n)
-        for m in quality:
-            out.rows.append(_quality_row(base, new, b, n, m, gate, n_boot))
-            out.rows[-1].cause = cause
-        for m in ratios:
-            row = _ratio_row(b, n, m, gate)
-            if row is not None:
-                row.cause = cause
-                out.rows.append(row)
+        rows = [_quality_row(base, new, b, n, m, gate, n_boot) for m in quality]
+        rows += [r for r in (_ratio_row(b, n, m, gate) for m in ratios) if r is not None]
+        for row in rows:  # each side's selected configuration (its grid or search chose it)
+            row.cause = cause
+            row.base_selected = b.values_label if b is not None else ""
+            row.new_selected = n.values_label if n is not None else ""
+        out.rows += rows
     return out
 
 
@@ -98,7 +106,7 @@ def _interval(g: Group | None, metric: str) -> Interval | None:
 
 def _quality_row(base_ctx, new_ctx, b: Group | None, n: Group | None, metric, gate, n_boot) -> Row:
     g = n or b
-    row = Row(g.dataset, g.model, g.label, metric, _interval(b, metric), _interval(n, metric),
+    row = Row(g.dataset, g.model, g.row_label, metric, _interval(b, metric), _interval(n, metric),
               V.Decision("unchanged", "none"))
     if n is None:
         row.decision = V.Decision("missing", "none", detail="not in the new run")
@@ -155,5 +163,5 @@ def _ratio_row(b: Group | None, n: Group | None, metric: str, gate: GateSpec) ->
         return None
     same = len(_devices(b) | _devices(n)) == 1
     r, decision = V.ratio(bv, nv, RATIO_METRICS[metric], gate.ratio_tolerance, same)
-    return Row(n.dataset, n.model, n.label, metric, t_interval(bv), t_interval(nv), decision,
+    return Row(n.dataset, n.model, n.row_label, metric, t_interval(bv), t_interval(nv), decision,
                r, is_ratio=True)

@@ -1,6 +1,7 @@
 """Noise-aware verdicts for one row of a comparison (new − base).
 
-Quality metrics, with stored test predictions of the same test set on both sides: a paired
+Quality metrics, with stored test predictions of the same test set on both sides, by the one
+significance rule of the reports (harness.reports.rule): a paired
 bootstrap of the metric difference over test examples must exclude 0 (and for accuracy McNemar
 must give p < ALPHA for every seed pair: an intersection-union test); with ≥ 2 seeds on each side
 Welch's t over seeds must also give p < ALPHA, so seed-to-seed variation alone is not a change.
@@ -11,14 +12,11 @@ side, Welch's t over the seeds' timings), only on one device: else "not comparab
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from harness.reports.stats import mcnemar, paired_bootstrap
-
-ALPHA = 0.05
+from harness.reports.rule import ALPHA, paired_test, welch_p
 
 
 @dataclass
@@ -31,20 +29,6 @@ class Decision:
     detail: str = ""
 
 
-def welch_p(base: list[float], new: list[float]) -> float | None:
-    """Two-sided Welch's t p-value; None with fewer than 2 values a side."""
-    from scipy import stats
-
-    if len(base) < 2 or len(new) < 2:
-        return None
-    b, n = np.asarray(base, float), np.asarray(new, float)
-    if b.std() == 0 and n.std() == 0:  # no spread at all: any difference is beyond seed noise
-        return 1.0 if b.mean() == n.mean() else 0.0
-    with warnings.catch_warnings():  # nearly identical seeds: scipy warns, the p-value stands
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return float(stats.ttest_ind(n, b, equal_var=False).pvalue)
-
-
 def _direction(delta: float, significant: bool, min_diff: float) -> str:
     if not significant or abs(delta) < min_diff:
         return "unchanged"
@@ -54,21 +38,11 @@ def _direction(delta: float, significant: bool, min_diff: float) -> str:
 def paired(metric: str, y, base_preds: list, new_preds: list, base_vals, new_vals, metric_fn,
            min_diff: float, n_boot: int, cm_metric=None, num_labels: int = 0,
            positive: int | None = None) -> Decision:
-    boot = paired_bootstrap(y, new_preds, base_preds, metric_fn, n_boot=n_boot, cm_metric=cm_metric,
-                            num_labels=num_labels, positive=positive)
-    significant = boot.low > 0 or boot.high < 0
-    test, p = "paired bootstrap", None
-    if metric == "accuracy":
-        ps = [mcnemar(y, n, b).p for n, b in zip(new_preds, base_preds)]
-        p = max(ps)
-        significant = significant and p < ALPHA
-        test += " + McNemar"
-    welch = welch_p(list(base_vals), list(new_vals))
-    if welch is not None:
-        significant = significant and welch < ALPHA
-        test += " + Welch t (seeds)"
-        p = welch if p is None else max(p, welch)
-    return Decision(_direction(boot.mean, significant, min_diff), test, p, boot.low, boot.high)
+    """new − base by the report's one rule (harness.reports.rule), then the minimum practical
+    difference."""
+    t = paired_test(metric, y, new_preds, base_preds, new_vals, base_vals, metric_fn, n_boot,
+                    cm_metric, num_labels, positive)
+    return Decision(_direction(t.diff, t.significant, min_diff), t.test, t.p, t.ci_low, t.ci_high)
 
 
 def seeds_only(base_vals, new_vals, min_diff: float) -> Decision:

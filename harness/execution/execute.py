@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from harness.env import environment
 from harness.execution.retry import run_with_oom_retries
 from harness.inspection.trial_fit import trial_tokenizer_fit
-from harness.methods.base import Diverged, Interrupted, MethodOutcome
+from harness.methods.base import Diverged, Interrupted, MethodOutcome, Pruned
 from harness.methods.context import TrialContext
 from harness.specs.dataset import DatasetSpec
 from harness.store.record import EmbeddingFacts, ErrorInfo, ModelFacts, Timing, TrialRecord
@@ -23,8 +23,28 @@ def now() -> str:
 
 def execute(trial: Trial, ctx: TrialContext) -> TrialRecord:
     """Run one trial through its method (with OOM retries) and make its record: ok, failed,
-    diverged or interrupted, never an exception (Ctrl-C's second press aside). Test predictions
-    are written to the store here; the record is the caller's to write."""
+    diverged, pruned or interrupted, never an exception (Ctrl-C's second press aside). Test
+    predictions are written to the store here; the record is the caller's to write. With
+    `tracking:` in the suite, the trial's tracker runs are open while it runs and get its final metrics once its
+    record is made; `record.tracking` says how each tracker fared (a tracker never fails it)."""
+    specs = getattr(ctx.suite, "tracking", None)
+    if not specs:
+        return _execute(trial, ctx)
+    from harness.trackers.session import TrialTracking
+
+    tracking = TrialTracking(specs, trial, ctx.suite.name, ctx.run_id, ctx.verbose).open()
+    ctx.reporting = tracking.reporting()
+    try:
+        record = _execute(trial, ctx)
+    except BaseException:  # Ctrl-C's second press: end the runs, then let it through
+        tracking.close("interrupted")
+        raise
+    finally:
+        ctx.reporting = None
+    return record.model_copy(update={"tracking": tracking.finish(record)})
+
+
+def _execute(trial: Trial, ctx: TrialContext) -> TrialRecord:
     started, t0 = now(), time.perf_counter()
     outcome: MethodOutcome | None = None
     error = None
@@ -39,6 +59,9 @@ def execute(trial: Trial, ctx: TrialContext) -> TrialRecord:
         raise
     except Diverged as e:
         status, error = "diverged", ErrorInfo(type="Diverged", message=str(e))
+        history = e.log_history
+    except Pruned as e:
+        status, error = "pruned", ErrorInfo(type="Pruned", message=str(e))
         history = e.log_history
     except Interrupted as e:
         status, error = "interrupted", ErrorInfo(type="Interrupted", message=str(e))
@@ -64,7 +87,8 @@ def execute(trial: Trial, ctx: TrialContext) -> TrialRecord:
         status=status, error=error, method=trial.method,
         model_name=trial.model.display_name if trial.model else None,
         dataset_name=trial.dataset.name, scheduler=trial.scheduler, seed=trial.seed,
-        config=trial.key_material, metrics=outcome.metrics if outcome else {},
+        config=trial.key_material, configuration=trial.configuration,
+        metrics=outcome.metrics if outcome else {},
         main_metric=ctx.suite.main, label_names=data.label_names if data else [],
         data_facts=data.facts if data else {},
         timing=Timing(total_wall_s=time.perf_counter() - t0, **(outcome.timing if outcome else {})),

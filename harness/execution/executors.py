@@ -19,14 +19,16 @@ from harness.trial import Trial
 
 
 def run_local(trials: list[Trial], suite: Suite, store: ResultsStore, run_id: str, *,
-              verbose: bool = False, echo=print) -> dict[str, str]:
-    """One trial at a time in this process (harness.execution.sequential)."""
+              verbose: bool = False, echo=print, pruning=None, ctx=None) -> dict[str, str]:
+    """One trial at a time in this process (harness.execution.sequential); `pruning` and `ctx`
+    are a search's (harness.search.driver)."""
     import transformers  # noqa: F401  (imported here so quiet_libraries silences it too)
 
     from harness.execution.sequential import run_trials
 
     quiet_libraries(verbose)
-    return run_trials(trials, suite, store, run_id, verbose=verbose, echo=echo)
+    return run_trials(trials, suite, store, run_id, verbose=verbose, echo=echo, pruning=pruning,
+                      ctx=ctx)
 
 
 def run_local_or_jobs(trials: list[Trial], suite: Suite, store: ResultsStore, run_id: str, *,

@@ -36,7 +36,7 @@ def run_with_oom_retries(trial, ctx, attempts: list[dict]):
     import torch
 
     run = METHODS[trial.method].run
-    base = ctx.suite.training
+    base = ctx.training(trial)
     batch, accum, eval_batch = base.batch_size, base.gradient_accumulation_steps, base.eval_batch_size
     while True:
         settings = {"batch_size": batch, "gradient_accumulation_steps": accum,

@@ -59,7 +59,7 @@ def raw_estimate(trial, suite) -> float:
     second; counting them would put seconds and work units on one scale)."""
     if trial.model is None:
         return 0.0
-    training = suite.training
+    training = trial.training or suite.training.configurations()[0][1]
     epochs = training.epochs if training.max_steps is None else \
         training.max_steps * training.batch_size * training.gradient_accumulation_steps \
         / max(1.0, data_tokens(trial.dataset) / 32)

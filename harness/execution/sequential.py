@@ -28,12 +28,16 @@ from harness.trial import Trial
 
 
 def run_trials(trials: list[Trial], suite: Suite, store: ResultsStore, run_id: str, *,
-               verbose: bool = False, echo=print) -> dict[str, str]:
+               verbose: bool = False, echo=print, pruning=None,
+               ctx: TrialContext | None = None) -> dict[str, str]:
     """Run the plan's trials one at a time in this process, in plan order; returns trial_id ->
-    outcome (ok, failed, diverged, interrupted, skipped, elsewhere, not started). Each record is
-    written the moment its trial ends."""
+    outcome (ok, failed, diverged, pruned, interrupted, skipped, elsewhere, not started). Each
+    record is written the moment its trial ends. `pruning`: a search's pruner for these trials
+    (TrialContext.pruning); `ctx`: a context kept across calls (a search's, so prepared data
+    and tokenizers are reused between its configurations)."""
     announce(store, echo)
-    ctx = TrialContext(suite=suite, store=store, run_id=run_id, verbose=verbose)
+    ctx = ctx or TrialContext(suite=suite, store=store, run_id=run_id, verbose=verbose)
+    ctx.pruning = pruning
     claims = Claims(store.root, run_id)
     outcomes: dict[str, str] = {}
     elsewhere: dict[str, float] = {}  # trial_id -> when we first saw another run holding it

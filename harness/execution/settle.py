@@ -25,7 +25,13 @@ def summary(record: TrialRecord) -> str:
     shown = ", ".join(f"{k} {v:.4f}" for k, v in scores.items() if v is not None)
     retried = f"; after out of memory: batch {record.attempts[-1]['batch_size']} × accumulation " \
               f"{record.attempts[-1]['gradient_accumulation_steps']}" if record.attempts else ""
-    return f"ok ({shown}; {record.timing.total_wall_s:.1f} s{retried})"
+    return f"ok ({shown}; {record.timing.total_wall_s:.1f} s{retried}){tracking_note(record)}"
+
+
+def tracking_note(record: TrialRecord) -> str:
+    """`; tracker failed: mlflow (training: ...)` when a tracker failed on this trial."""
+    failed = [f"{name} ({o.error})" for name, o in record.tracking.items() if o.status != "ok"]
+    return f"; tracker failed: {'; '.join(failed)}" if failed else ""
 
 
 def model_cards(record: TrialRecord, store: ResultsStore, echo) -> None:

@@ -1,5 +1,6 @@
 """`harness history ROOT`: a metric over the runs under ROOT, one row per model × dataset ×
-method × scheduler, one column per run dir (mean ± 95 % t-interval over seeds)."""
+method × scheduler, one column per run dir (mean ± 95 % t-interval over seeds; where a grid or
+search ran, of the configuration that run selected on validation)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.history.runs import RunDir, resolved_suite, run_dirs, run_records
+from harness.reports.groups import group_records
+from harness.reports.selection import choose, chosen_group
 from harness.reports.stats import Interval, t_interval
 from harness.reports.table import DASH, Cell, Table, fmt_interval, interval_data
 
@@ -30,17 +33,20 @@ def collect(root: str | Path, metric: str | None = None, models=None, datasets=N
         metric = suite.get("main_metric") or (names[0] if names else "accuracy")
     hist = History(metric, runs)
     for run in runs:
-        values: dict[tuple, list[float]] = {}
-        for r in run_records(run, warn):
-            if r.status != "ok" or (models and r.model_name not in models) \
-                    or (datasets and r.dataset_name not in datasets):
-                continue
-            value = r.metrics.get("test", {}).get(metric)
-            if value is not None:
-                key = (r.model_name or "-", r.dataset_name, r.method, r.scheduler or "-")
-                values.setdefault(key, []).append(value)
-        for key, vals in values.items():
-            hist.series.setdefault(key, {})[run.name] = t_interval(vals)
+        records = [r for r in run_records(run, warn)
+                   if not (models and r.model_name not in models)
+                   and not (datasets and r.dataset_name not in datasets)]
+        suite = resolved_suite(run.path) or {}
+        chooses = (suite.get("selection") or {}).get("metric") or suite.get("main_metric") \
+            or metric
+        # one row per model × dataset × method × scheduler: its configuration selected on
+        # validation in that run (harness.reports.selection), never the configurations pooled
+        for choice in choose(group_records(records), chooses):
+            g = chosen_group(choice)
+            vals = g.values(metric)
+            if vals:
+                key = (g.model, g.dataset, g.method, g.scheduler)
+                hist.series.setdefault(key, {})[run.name] = t_interval(vals)
     if not hist.series:
         raise HarnessError(f"no ok trial under this root has a test {metric!r}"
                            + (" (with these --model/--dataset filters)" if models or datasets else ""),

@@ -43,6 +43,15 @@ class Diverged(RuntimeError):
         self.log_history = log_history or []  # the Trainer's log up to the divergence
 
 
+class Pruned(RuntimeError):
+    """A search's pruner stopped the trial (its validation score trailed earlier configurations'):
+    recorded as status `pruned`, never averaged and never selected."""
+
+    def __init__(self, message: str, log_history: list | None = None):
+        super().__init__(message)
+        self.log_history = log_history or []  # the Trainer's log up to the pruning evaluation
+
+
 class Interrupted(RuntimeError):
     """Ctrl-C stopped the trial after a training step: recorded as status `interrupted`."""
 
@@ -112,7 +121,9 @@ class SuiteFile(Protocol):
 
 
 _DATASET_NOT_IN_KEY = {"name", "files", "hub"}  # the fingerprint stands for the data itself
-_MODEL_NOT_IN_KEY = {"name", "id", "path", "package", "revision", "save_model", "resources"}
+# A model's `training` enters a key as the trial's resolved training settings (finetune's plan).
+_MODEL_NOT_IN_KEY = {"name", "id", "path", "package", "revision", "save_model", "resources",
+                     "training"}
 
 
 @dataclass
@@ -123,6 +134,9 @@ class PlanInputs:
 
     suite: SuiteSettings
     fingerprints: dict = field(default_factory=dict)  # computed once per plan
+    # A search's configurations so far (harness.search), per (model, dataset, scheduler) display
+    # names: lists of {field: value}, in the order the study proposed them.
+    points: dict[tuple, list[dict]] = field(default_factory=dict)
 
     def dataset_material(self, spec: DatasetSpec) -> dict:
         fp = self.fingerprints.setdefault(("data", spec.name), data_fingerprint(spec))
@@ -145,6 +159,7 @@ class Method(Protocol):
     baseline: ClassVar[bool] = False  # planned once per dataset for every suite; sorted last
     default: ClassVar[bool] = False  # what a suite without `methods:` runs
     needs_datasets: ClassVar[bool] = True  # False: a suite of only this method may omit datasets
+    trains: ClassVar[bool] = False  # True: its trials read `training:` (grids, search apply)
     union_tags: ClassVar[frozenset[str]] = frozenset()  # discriminator tags nested in its spec
 
     def dataset_trials(self, spec: BaseModel | None, dataset: DatasetSpec,
@@ -161,6 +176,11 @@ class Method(Protocol):
         """Trials per model that bring their own data (MTEB tasks), after its dataset trials."""
         return []
 
+    def grid_fields(self, spec: BaseModel) -> list[str]:
+        """Dotted fields of its entry given as lists of values to select among on validation
+        (probe: `classifiers.0.C`); the suite's `training:` grid is the suite's own."""
+        return []
+
     def check(self, spec: BaseModel, index: int,
               suite_file: SuiteFile) -> tuple[list[Finding], list[HarnessError]]:
         """Validate-time checks of `methods[index]` against files and packages (no training)."""
@@ -172,8 +192,8 @@ class Method(Protocol):
         return []
 
     def run(self, trial: Trial, ctx: TrialContext) -> MethodOutcome:
-        """Run one trial. Raise Diverged / Interrupted for those outcomes; anything else fails
-        the trial (the others still run)."""
+        """Run one trial. Raise Diverged / Interrupted / Pruned for those outcomes; anything
+        else fails the trial (the others still run)."""
         raise NotImplementedError
 
     def training_passes(self, epochs: float) -> float:

@@ -1,6 +1,7 @@
 """What a method's `run` gets besides its trial: the suite's settings, the results store and
 per-run caches of prepared data, tokenizers and tokenized splits (so schedulers and seeds reuse
-them), and the stop request Ctrl-C sets (harness.execution.interrupt)."""
+them), the stop request Ctrl-C sets (harness.execution.interrupt) and where a Trainer reports
+its curves (harness.trackers)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ class SuiteSettings(Protocol):
     @property
     def main(self) -> str: ...
 
+    @property
+    def search(self): ...  # harness.specs.search.SearchSpec | None
+
 
 @dataclass
 class StopRequest:
@@ -47,6 +51,17 @@ class StopRequest:
 
     requested: bool = False
     reason: str = "Ctrl-C (SIGINT)"
+
+
+@dataclass
+class TrainerReporting:
+    """Where a fine-tune's Trainer sends its training curves: the transformers integrations
+    (`report_to` names) whose runs harness.trackers opened for this trial, the run's name, and
+    what to call when one of them raises (the trial goes on without that tracker)."""
+
+    report_to: list[str]
+    run_name: str
+    failed: Callable[[str, BaseException], None]
 
 
 @dataclass
@@ -59,11 +74,15 @@ class TrialContext:
     memo: dict = field(default_factory=dict)
     stop: StopRequest = field(default_factory=StopRequest)
     training_override: dict | None = None  # set by the OOM retry loop (harness.execution.retry)
+    reporting: TrainerReporting | None = None  # set while trackers hold runs for the trial
+    # A search's pruner (harness.search): called after each evaluation during training with
+    # (epoch or step, {metric: validation score}); a returned reason stops the trial as pruned.
+    pruning: Callable[[int, dict], str | None] | None = None
 
-    @property
-    def training(self) -> TrainingSpec:
-        """The suite's training settings, with this attempt's batch override (OOM retries)."""
-        base = self.suite.training
+    def training(self, trial) -> TrainingSpec:
+        """The trial's training settings (its configuration of the grid; the suite's first when
+        it has none), with this attempt's batch override (OOM retries)."""
+        base = trial.training or self.suite.training.configurations()[0][1]
         return base.model_copy(update=self.training_override) if self.training_override else base
 
     def prepared(self, spec: DatasetSpec) -> PreparedData:

@@ -69,3 +69,7 @@ BINARY_ONLY = frozenset(name for name, fn in METRICS.items() if getattr(fn, "bin
 
 # Higher is better for every metric above; kept explicit for `metric_for_best_model`.
 GREATER_IS_BETTER: dict[str, bool] = {name: True for name in METRICS}
+
+# The range each metric's values lie in: intervals over seeds are clipped to it where they are
+# drawn or exported (harness.reports). Metrics not listed (evaluate modules) are not clipped.
+RANGES: dict[str, tuple[float, float]] = {name: (0.0, 1.0) for name in METRICS} | {"mcc": (-1.0, 1.0)}

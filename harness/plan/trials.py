@@ -14,19 +14,19 @@ from __future__ import annotations
 
 from harness.fingerprint import pinned_dataset, pinned_model
 from harness.methods.base import PlanInputs
-from harness.methods.registry import METHODS, baselines
+from harness.methods.registry import METHODS, baselines, is_baseline
 from harness.suite.schema import Suite
 from harness.trial import Trial
 
 
-def build_plan(suite: Suite) -> list[Trial]:
-    """Every trial of the suite, with its key, in plan order (no file is written). A hub revision
-    that cannot be resolved raises harness.hub.HubError (`unavailable` when offline and not
-    cached: the keys cannot be known)."""
+def build_plan(suite: Suite, points: dict | None = None) -> list[Trial]:
+    """Every trial of the suite, with its key, in plan order (no file is written). `points`: a
+    search's configurations so far per (model, dataset, scheduler) (harness.search). A hub
+    revision that cannot be resolved raises harness.hub.HubError (`unavailable` when offline and
+    not cached: the keys cannot be known)."""
     # Trials carry hub revisions resolved to commits: whatever runs them loads exactly these.
-    suite = suite.model_copy(update={"models": [pinned_model(m) for m in suite.models],
-                                     "datasets": [pinned_dataset(d) for d in suite.datasets]})
-    plan = PlanInputs(suite)
+    suite = pinned_suite(suite)
+    plan = PlanInputs(suite, points=points or {})
     listed = [(METHODS[spec.type], spec) for spec in suite.methods]
     trials: list[Trial] = []
     for dataset in suite.datasets:
@@ -41,3 +41,21 @@ def build_plan(suite: Suite) -> list[Trial]:
         for method, spec in listed:
             trials += method.model_trials(spec, model, plan)
     return trials
+
+
+def pinned_suite(suite: Suite) -> Suite:
+    """The suite with every hub model and dataset revision resolved to a commit."""
+    return suite.model_copy(update={"models": [pinned_model(m) for m in suite.models],
+                                    "datasets": [pinned_dataset(d) for d in suite.datasets]})
+
+
+def plan_line(trials) -> str:
+    """`7 trials (6 to train in 3 configurations, 1 majority baselines)`: the plan's size."""
+    baselines = sum(1 for t in trials if is_baseline(t.method))
+    configs = {(t.model.display_name if t.model else None, t.dataset.name, t.method,
+                t.scheduler, t.variant, tuple(t.configuration.items()))
+               for t in trials if not is_baseline(t.method)}
+    searched = any(t.configuration for t in trials)
+    return (f"{len(trials)} trials ({len(trials) - baselines} to train"
+            + (f" in {len(configs)} configurations" if searched else "")
+            + f", {baselines} majority baselines)")

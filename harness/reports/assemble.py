@@ -11,6 +11,8 @@ from harness.reports.cost import cost_table
 from harness.reports.leaderboard import leaderboard_table
 from harness.reports.method_tables import method_tables
 from harness.reports.schedulers import scheduler_table
+from harness.reports.search_table import search_table
+from harness.reports.selection import RULE
 from harness.reports.significance import significance, significance_table, top2_notes
 from harness.reports.table import Table
 
@@ -30,10 +32,15 @@ class Report:
     footer: list[str]
     plots: list = field(default_factory=list)  # plots.Plot
     root: Path | None = None
+    setup: str = ""  # one sentence: models, data, seeds, device, precision (blog.setup_sentence)
 
 
 def _leaderboard(ctx, opts, state):
     return leaderboard_table(ctx, opts.scale, top2_notes(ctx, state["significance"]))
+
+
+def _search(ctx, opts, state):
+    return search_table(ctx, opts.scale)
 
 
 def _schedulers(ctx, opts, state):
@@ -52,20 +59,33 @@ def _methods(ctx, opts, state):
     return method_tables(ctx)
 
 
-TABLES = [_leaderboard, _schedulers, _cost, _significance, _methods]  # each: a Table, a list or None
+# each: a Table, a list or None; a table with no rows is left out
+TABLES = [_leaderboard, _search, _schedulers, _cost, _significance, _methods]
 
 
 def build_report(results_dir: str | Path, opts: Options | None = None) -> Report:
     opts = opts or Options()
-    ctx: ReportContext = load_context(Path(results_dir))
+    ctx: ReportContext = load_context(Path(results_dir), opts.n_boot)
     state = {"significance": significance(ctx, opts.n_boot, opts.pairs)}
     tables = []
     for make in TABLES:
         made = make(ctx, opts, state)
         tables += made if isinstance(made, list) else [made] if made is not None else []
+    tables = [t for t in tables if t.rows]  # no empty tables (an mteb-only suite's cost table)
     plots = []
     if opts.plots:
         from harness.reports.plots import write_plots
 
         plots = write_plots(ctx)
-    return Report(ctx.suite_name, tables, ctx.footer, plots, ctx.store.root)
+    from harness.reports.blog import setup_sentence
+
+    return Report(ctx.suite_name, tables, ctx.footer + selection_footer(ctx), plots,
+                  ctx.store.root, setup_sentence(ctx))
+
+
+def selection_footer(ctx: ReportContext) -> list[str]:
+    """The footer names the selection split and metric where a grid or search ran."""
+    if not ctx.searched():
+        return []
+    rule = RULE.format(split="validation", metric=ctx.selection_metric)
+    return [f"selection: on the validation split, metric {ctx.selection_metric}: {rule}"]

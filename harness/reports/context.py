@@ -1,6 +1,7 @@
 """What every report needs from a results dir: the records of the latest plan grouped by
-dataset × model × method × scheduler, the suite's metrics and main metric, each trial's stored
-test predictions, and a footer that makes a pasted table reproducible."""
+dataset × model × method × scheduler (× configuration, of which selection.py chooses one per
+row on validation), the suite's metrics and main metric, each trial's stored test predictions,
+and a footer that makes a pasted table reproducible."""
 
 from __future__ import annotations
 
@@ -11,35 +12,12 @@ from types import SimpleNamespace
 import numpy as np
 
 from harness.errors import HarnessError
-from harness.methods.registry import METHODS, is_baseline
+from harness.methods.registry import METHODS
+from harness.reports.groups import Group, group_records
+from harness.reports.learned import mark_learned_nothing
+from harness.reports.selection import Choice, choose, chosen_group
 from harness.store.record import TrialRecord
 from harness.store.store import ResultsStore
-
-
-@dataclass
-class Group:
-    """The seeds of one configuration: ok records and the ones that failed or diverged."""
-    dataset: str
-    model: str
-    method: str
-    scheduler: str
-    ok: list[TrialRecord] = field(default_factory=list)
-    bad: list[TrialRecord] = field(default_factory=list)
-
-    @property
-    def baseline(self) -> bool:
-        return is_baseline(self.method)
-
-    @property
-    def label(self) -> str:
-        return " / ".join(p for p in (self.model, self.method, self.scheduler) if p != "-")
-
-    def values(self, metric: str, split: str = "test") -> list[float]:
-        return [v for r in self.ok if (v := r.metrics.get(split, {}).get(metric)) is not None]
-
-    def failures(self) -> list[str]:
-        return [f"{r.status} (seed {r.seed}): "
-                + (f"{r.error.type}: {r.error.message}" if r.error else r.status) for r in self.bad]
 
 
 @dataclass
@@ -52,14 +30,37 @@ class ReportContext:
     suite: dict | None  # the resolved suite, when the results dir has it
     footer: list[str]
     all_records: list[TrialRecord] = field(default_factory=list)  # every method's, for its tables
+    n_boot: int = 1000  # bootstrap resamples for the ≈ majority marks
+    memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def selection_metric(self) -> str:
+        return ((self.suite or {}).get("selection") or {}).get("metric") or self.main
+
+    def all_groups(self) -> list[Group]:
+        """Every configuration of every row (what the search table lists)."""
+        if "all" not in self.memo:
+            self.memo["all"] = group_records(self.records)
+        return self.memo["all"]
+
+    def choices(self) -> list[Choice]:
+        """Per row, its configurations and the one selected on validation (selection.py)."""
+        if "choices" not in self.memo:
+            self.memo["choices"] = choose(self.all_groups(), self.selection_metric)
+        return self.memo["choices"]
+
+    def searched(self) -> bool:
+        """Some row ran several configurations (a grid or a search)."""
+        return any(c.searched for c in self.choices())
 
     def groups(self) -> list[Group]:
-        out: dict[tuple, Group] = {}
-        for r in self.records:
-            key = (r.dataset_name, r.model_name or "-", r.method, r.scheduler or "-")
-            group = out.setdefault(key, Group(*key))
-            (group.ok if r.status == "ok" else group.bad).append(r)
-        return list(out.values())
+        """One group per row: its selected configuration (test scores only from here on), marked
+        ≈ majority when it learned nothing (learned.py). What every table and figure shows."""
+        if "rows" not in self.memo:
+            rows = [chosen_group(c) for c in self.choices()]
+            mark_learned_nothing(self, rows, self.n_boot)
+            self.memo["rows"] = rows
+        return self.memo["rows"]
 
     def scheduler_varies(self) -> bool:
         return len({r.scheduler for r in self.records if r.scheduler}) > 1
@@ -80,12 +81,18 @@ class ReportContext:
                                  label_names)
 
 
-def load_context(root: Path) -> ReportContext:
+def load_context(root: Path, n_boot: int = 1000) -> ReportContext:
     if not root.is_dir():
         raise HarnessError("results dir not found", file=str(root))
     store = ResultsStore(root)
     plan = store.read_plan()
     records = store.records([e["trial_id"] for e in plan] if plan is not None else None)
+    # The latest plan names each trial's configuration: a record reused from a suite that ran
+    # the same key without a grid still counts as its configuration here.
+    configured = {e["trial_id"]: e["configuration"] for e in plan or [] if "configuration" in e}
+    records = [r.model_copy(update={"configuration": configured[r.trial_id]})
+               if configured.get(r.trial_id, r.configuration) != r.configuration else r
+               for r in records]
     if not records:
         raise HarnessError("no trial records here (run `harness run SUITE` first)", file=str(root))
     suite = store.read_resolved_suite()
@@ -98,8 +105,12 @@ def load_context(root: Path) -> ReportContext:
         metrics = list(dict.fromkeys(m for r in records for m in r.metrics.get("test", {})))
         name = records[0].suite_name
     footer = _footer(records, name)
+    if plan is not None and len(plan) > len(records):
+        footer.append(f"plan: {len(plan) - len(records)} of {len(plan)} planned trials have no "
+                      "record yet (the run has not finished): a selection among configurations "
+                      "can change when they have")
     return ReportContext(store, classification_records(records), metrics, main, name, suite, footer,
-                         records)
+                         records, n_boot)
 
 
 def classification_records(records: list[TrialRecord]) -> list[TrialRecord]:
@@ -133,10 +144,19 @@ def _footer(records, suite_name: str) -> list[str]:
         lines.append(f"trials: {reused} reused from earlier runs (reused_from), "
                      f"{len(records) - reused} computed in this results dir")
     lines += _fit_lines(records)
-    failed = [r for r in records if r.status != "ok"]
+    failed = [r for r in records if r.status not in ("ok", "pruned")]
+    pruned = sum(1 for r in records if r.status == "pruned")
+    if pruned:
+        lines.append(f"pruned: {pruned} trial(s) stopped early by the search's pruner (never "
+                     "averaged; the search table lists them)")
     for r in failed:
         message = f"{r.error.type}: {r.error.message}" if r.error else r.status
         lines.append(f"- {r.status}: {r.trial_id}: {message}")
+    for r in records:
+        for name, outcome in r.tracking.items():
+            if outcome.status != "ok":
+                lines.append(f"- tracker {name} failed on {r.trial_id} (the trial's result is "
+                             f"unaffected): {outcome.error}")
     for r in records:
         if r.status == "ok" and r.attempts:
             final = r.attempts[-1]

@@ -11,9 +11,17 @@ import math
 import numpy as np
 
 from harness.reports.context import ReportContext
-from harness.reports.leaderboard import ranked_groups
+from harness.reports.leaderboard import method_text, ranked_groups
 from harness.reports.stats import t_interval
-from harness.reports.table import Cell, Table, fmt_interval, number_cell
+from harness.reports.table import (
+    DASH,
+    LEARNED_NOTHING,
+    Cell,
+    Table,
+    fmt_interval,
+    metric_bounds,
+    number_cell,
+)
 
 # (column, Timing field, digits)
 COLUMNS = [
@@ -33,18 +41,27 @@ def timing_mean(records, field: str) -> float | None:
     return float(np.mean(values)) if values else None
 
 
-def cost_table(ctx: ReportContext, scale: float = 1.0) -> Table:
+def cost_table(ctx: ReportContext, scale: float = 1.0) -> Table | None:
+    """None when no row has a leaderboard entry (an mteb-only suite): no empty table."""
+    groups = ranked_groups(ctx)
+    if not groups:
+        return None
     digits = 2 if scale >= 10 else 4
     columns = ["dataset", "model", "method"] + (["scheduler"] if ctx.scheduler_varies() else [])
+    columns += ["selected"] if ctx.searched() else []
     columns += [ctx.main] + [c for c, _, _ in COLUMNS] + ["device"]
     table = Table("cost", f"{ctx.suite_name}: quality and cost (means over ok seeds)", columns)
-    for g in ranked_groups(ctx):
-        row = [Cell(g.dataset), Cell(g.model), Cell(g.method)]
+    bounds = metric_bounds(ctx.main, scale)
+    for g in groups:
+        row = [Cell(g.dataset), Cell(g.model), Cell(method_text(g))]
         row += [Cell(g.scheduler)] if ctx.scheduler_varies() else []
+        row += [Cell(g.values_label or DASH)] if ctx.searched() else []
         iv = t_interval([v * scale for v in g.values(ctx.main)])
-        row.append(Cell(fmt_interval(iv, digits), None if math.isnan(iv.mean) else iv.mean)
+        row.append(Cell(fmt_interval(iv, digits, bounds=bounds),
+                        None if math.isnan(iv.mean) else iv.mean, LEARNED_NOTHING if g.marker else "")
                    if g.ok else Cell("failed", None, "failed"))
         data = {"dataset": g.dataset, "model": g.model, "method": g.method, "scheduler": g.scheduler,
+                "selected": g.values_label or None, "learned_nothing": bool(g.marker),
                 ctx.main: None if math.isnan(iv.mean) else iv.mean}
         for column, field, places in COLUMNS:
             value = timing_mean(g.ok, field)

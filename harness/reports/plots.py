@@ -15,6 +15,7 @@ from harness.reports.context import ReportContext
 from harness.reports.cost import timing_mean
 from harness.reports.leaderboard import ranked_groups
 from harness.reports.stats import t_interval
+from harness.reports.table import metric_bounds
 from harness.trial import safe_name
 
 PLOT_DIR = "plots"
@@ -44,7 +45,8 @@ def write_plots(ctx: ReportContext) -> list[Plot]:
 
     # Japanese labels and titles draw with a Japanese-capable fallback font, not as boxes
     with matplotlib.rc_context({"text.parse_math": False, **japanese_rc()}):
-        for make in (bars, confusion_matrices, quality_vs_throughput, schedules):
+        for make in (bars, confusion_matrices, quality_vs_throughput, schedules,
+                     searched_values):
             for title, name, fig in make(ctx):
                 rel = f"{PLOT_DIR}/{name}.png"
                 path = ctx.store.inside(ctx.store.root / rel)
@@ -71,22 +73,44 @@ def _datasets(ctx) -> list[str]:
     return list(dict.fromkeys(g.dataset for g in ctx.groups()))
 
 
+def whiskers(ivs, bounds) -> np.ndarray:
+    """Asymmetric error bars (2, n) of intervals clipped to the metric's range (0 for one seed)."""
+    out = np.zeros((2, len(ivs)))
+    for i, iv in enumerate(ivs):
+        c = iv.clipped(bounds)
+        if not math.isnan(c.low):
+            out[:, i] = (iv.mean - c.low, c.high - iv.mean)
+    return out
+
+
+def _range_note(ivs, bounds) -> str:
+    return f"\n(whiskers clipped to the range [{bounds[0]:g}, {bounds[1]:g}])" \
+        if any(iv.passes(bounds) for iv in ivs) else ""
+
+
 def bars(ctx: ReportContext):
-    """Per dataset: one bar per leaderboard row, the main metric's mean with 95 % CI whiskers."""
+    """Per dataset: one bar per leaderboard row, the main metric's mean with 95 % CI whiskers
+    (clipped to the metric's range); rows that learned nothing hatched and labelled ≈ majority."""
+    bounds = metric_bounds(ctx.main)
     for dataset in _datasets(ctx):
         rows = [g for g in ranked_groups(ctx) if g.dataset == dataset and g.ok]
         if not rows:
             continue
         ivs = [t_interval(g.values(ctx.main)) for g in rows]
-        fig, ax = figure(size=(max(4.0, 0.8 * len(rows) + 2), 4.2))
+        fig, ax = figure(size=(max(5.5, 0.9 * len(rows) + 2), 4.8))
         ax = ax[0, 0]
-        err = [0.0 if math.isnan(iv.low) else iv.half for iv in ivs]
         x = np.arange(len(rows))
-        ax.bar(x, [iv.mean for iv in ivs], yerr=err, capsize=4,
-               color=["0.7" if g.baseline else "C0" for g in rows])
-        ax.set_xticks(x, [f"{_clip(g.label)} (n={iv.n})" for g, iv in zip(rows, ivs)], rotation=30, ha="right")
+        drawn = ax.bar(x, [iv.mean for iv in ivs], yerr=whiskers(ivs, bounds), capsize=4,
+                       color=["0.7" if g.baseline or g.marker else "C0" for g in rows])
+        for patch, g in zip(drawn, rows):
+            if g.marker:
+                patch.set_hatch("//")
+        ax.set_xticks(x, [f"{_clip(g.row_label)} (n={iv.n})"
+                          + (f"\n{_clip(g.values_label)}" if g.configuration else "")
+                          for g, iv in zip(rows, ivs)], rotation=30, ha="right", fontsize=8)
         ax.set_ylabel(ctx.main)
-        ax.set_title(f"{dataset}: {ctx.main}, mean ± 95 % CI over seeds")
+        ax.set_title(f"{dataset}: {ctx.main}\nmean ± 95 % CI over seeds"
+                     + _range_note(ivs, bounds), fontsize=10)
         yield f"{dataset}: {ctx.main} per row", "bars__" + _slug(dataset), fig
 
 
@@ -125,10 +149,11 @@ def quality_vs_throughput(ctx: ReportContext):
         if not points:
             continue
         front = pareto_front([(s, iv.mean) for s, iv, _ in points])
+        bounds = metric_bounds(ctx.main)
         fig, ax = figure()
         ax = ax[0, 0]
         for i, (speed, iv, label) in enumerate(points):
-            ax.errorbar(speed, iv.mean, yerr=0 if math.isnan(iv.low) else iv.half, fmt="o",
+            ax.errorbar(speed, iv.mean, yerr=whiskers([iv], bounds), fmt="o",
                         color="C3" if i in front else "C0", capsize=3)
             ax.annotate(_clip(label), (speed, iv.mean), textcoords="offset points", xytext=(5, 5), fontsize=8)
         line = sorted((points[i][0], points[i][1].mean) for i in front)
@@ -136,7 +161,8 @@ def quality_vs_throughput(ctx: ReportContext):
         ax.set_xlabel("train samples/s")
         ax.set_ylabel(ctx.main)
         ax.legend(loc="lower left")
-        ax.set_title(f"{dataset}: quality vs training throughput")
+        ax.set_title(f"{dataset}: quality vs training throughput"
+                     + _range_note([iv for _, iv, _ in points], bounds), fontsize=10)
         yield f"{dataset}: {ctx.main} vs train samples/s", "pareto__" + _slug(dataset), fig
 
 
@@ -181,3 +207,54 @@ def _curve(records, key: str) -> tuple[list, list]:
                 by_step.setdefault(int(entry["step"]), []).append(float(entry[key]))
     steps = sorted(by_step)
     return steps, [float(np.mean(by_step[s])) for s in steps]
+
+
+def searched_values(ctx: ReportContext):
+    """Per dataset × model (× method × scheduler) that ran several configurations: the
+    validation score (what selection reads) against each searched field's value, a point per
+    seed, the selected configuration's points ringed and its value marked by a dashed line."""
+    metric = ctx.selection_metric
+    for choice in ctx.choices():
+        if not choice.searched:
+            continue
+        axes = choice.axes
+        fig, panels = figure(1, len(axes), size=(max(6.4, 4.2 * len(axes) + 0.6), 4.4))
+        for ax, name in zip(panels[0], axes):
+            xs, ys, px, py = [], [], [], []
+            for c in choice.candidates:
+                value = dict(c.group.configuration).get(name)
+                scores = c.group.values(metric, "validation")
+                xs += [value] * len(scores)
+                ys += scores
+                for r in c.group.bad:  # a pruned seed: its last evaluation before it stopped
+                    last = [e[f"eval_{metric}"] for e in r.log_history if f"eval_{metric}" in e]
+                    if r.status == "pruned" and last:
+                        px.append(value)
+                        py.append(last[-1])
+            ax.scatter(xs, ys, color="C0", alpha=0.7, label="a seed")
+            if px:
+                ax.scatter(px, py, color="0.5", marker="x", label="pruned (last evaluation)")
+            xs = xs + px
+            chosen = choice.chosen.group if choice.chosen else None
+            if chosen is not None:
+                value = dict(chosen.configuration).get(name)
+                ax.scatter([value] * len(chosen.ok), chosen.values(metric, "validation"),
+                           s=120, facecolors="none", edgecolors="C3", label="selected")
+                ax.axvline(value, color="C3", linestyle="--", linewidth=1)
+            numeric = [x for x in xs if isinstance(x, (int, float))]
+            if numeric and min(numeric) > 0 and max(numeric) / min(numeric) >= 10:
+                from matplotlib.ticker import FuncFormatter, NullFormatter
+
+                ax.set_xscale("log")  # its default labels are mathtext, drawn raw here
+                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+                ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.set_xlabel(name)
+            ax.set_ylabel(f"validation {metric}")
+            ax.legend(loc="best", fontsize=8)
+        dataset, model, method, scheduler = choice.row
+        what = " / ".join(p for p in (model, method, scheduler) if p != "-")
+        pruned = sum(c.pruned for c in choice.candidates)
+        fig.suptitle(f"{dataset}: {_clip(what)}\nvalidation {metric} per configuration"
+                     + (f" ({pruned} pruned)" if pruned else ""), fontsize=10)
+        yield (f"{dataset}: {what}: validation {metric} vs searched values",
+               "search__" + _slug(dataset, model, method, scheduler), fig)

@@ -29,16 +29,21 @@ def _latex_cell(text: str, mark: str) -> str:
     return {"best": rf"\textbf{{{text}}}", "overlap": rf"\textit{{{text}}}"}.get(mark, text)
 
 
-def markdown(report) -> str:
+def md_table(table) -> str:
+    """A table as GitHub markdown, each cell's mark as bold/italic (the one rendering of marks)."""
     from tabulate import tabulate
 
+    return tabulate([[_md_cell(c.text, c.mark) for c in row] for row in table.rows],
+                    headers=[_md_cell(c, "") for c in table.columns], tablefmt="github",
+                    disable_numparse=True)
+
+
+def markdown(report) -> str:
     parts = []
     for t in report.tables:
         if t.detail:
             continue
-        body = tabulate([[_md_cell(c.text, c.mark) for c in row] for row in t.rows],
-                        headers=[_md_cell(c, "") for c in t.columns], tablefmt="github",
-                        disable_numparse=True)
+        body = md_table(t)
         parts.append(f"## {md_text(t.title)}\n\n{body}\n" + "".join(f"\n{n}\n" for n in t.notes))
     if report.plots:
         parts.append("## Figures\n\n" + "\n".join(f"![{p.title}]({p.path})\n" for p in report.plots))

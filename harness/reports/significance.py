@@ -1,54 +1,17 @@
-"""Paired significance between two rows of the leaderboard on the same test set, from the test
-predictions stored beside each record: McNemar per shared seed (exact binomial for few
-discordant examples) and a paired bootstrap CI of the main-metric difference, averaged over the
-shared seeds. A difference counts as significant when the bootstrap CI excludes zero."""
+"""Paired significance between two rows of the leaderboard on the same test set, by the one rule
+of every report and of `harness compare` (harness.reports.rule): a paired bootstrap CI of the
+main-metric difference over the stored test predictions of the shared seeds must exclude 0 (for
+accuracy McNemar too, per seed) and, with ≥ 2 seeds a side, Welch's t over the seeds must agree.
+McNemar per seed is shown for every metric."""
 
 from __future__ import annotations
 
-import numpy as np
-
-from harness.reports.context import Group, ReportContext
+from harness.reports.context import ReportContext
+from harness.reports.groups import MAJORITY_MARK
 from harness.reports.leaderboard import ranked_groups
-from harness.reports.stats import mcnemar, paired_bootstrap
+from harness.reports.pairs import compare_groups
+from harness.reports.rule import RULE
 from harness.reports.table import DASH, Cell, Table
-
-
-def compare(ctx: ReportContext, a: Group, b: Group, n_boot: int) -> dict:
-    """A vs B on the main metric: seeds, Δ, bootstrap CI, McNemar per seed, verdict."""
-    from harness.metrics.registry import METRICS, MetricContext
-
-    out = {"dataset": a.dataset, "a": a.label, "b": b.label, "b_baseline": b.baseline,
-           "metric": ctx.main}
-    preds_a, preds_b = _by_seed(ctx, a), _by_seed(ctx, b)
-    if b.baseline:  # one baseline trial, no seed: paired with every seed of A
-        preds_b = {s: next(iter(preds_b.values())) for s in preds_a} if preds_b else {}
-    seeds = sorted(set(preds_a) & set(preds_b), key=str)
-    if not seeds:
-        return {**out, "verdict": "no shared seeds with stored predictions"}
-    y = preds_a[seeds[0]][0]
-    if any(not np.array_equal(p[0], y) for s in seeds for p in (preds_a[s], preds_b[s])):
-        return {**out, "verdict": "not comparable: different test sets"}
-    fn = METRICS.get(ctx.main)
-    if fn is None:
-        return {**out, "verdict": f"{ctx.main} is not a registry metric: no bootstrap"}
-    labels = (a.ok or b.ok)[0].label_names
-    mctx = MetricContext(len(labels), ctx.positive_label_id(a.dataset, labels))
-    from harness.reports.cm_metrics import CM_METRICS
-
-    if fn(y, preds_a[seeds[0]][1], mctx) is None:
-        return {**out, "verdict": f"{ctx.main} is undefined on this task"}
-
-    boot = paired_bootstrap(y, [preds_a[s][1] for s in seeds], [preds_b[s][1] for s in seeds],
-                            lambda t, p: fn(t, p, mctx), n_boot=n_boot,
-                            cm_metric=CM_METRICS.get(ctx.main), num_labels=len(labels),
-                            positive=mctx.positive_label_id)
-    tests = [mcnemar(y, preds_a[s][1], preds_b[s][1]) for s in seeds]
-    significant = boot.low > 0 or boot.high < 0
-    return {**out, "seeds": seeds, "diff": boot.mean, "ci95_low": boot.low, "ci95_high": boot.high,
-            "n_boot": n_boot, "mcnemar": [{"seed": s, "only_a": t.only_a, "only_b": t.only_b,
-                                           "p": t.p, "exact": t.exact} for s, t in zip(seeds, tests)],
-            "significant": significant,
-            "verdict": "significant on this test set" if significant else "not significant"}
 
 
 def significance(ctx: ReportContext, n_boot: int = 1000, pairs: str = "leader") -> list[dict]:
@@ -65,23 +28,34 @@ def significance(ctx: ReportContext, n_boot: int = 1000, pairs: str = "leader") 
         else:
             todo = [(models[0], b) for b in models[1:]]
         todo += [(models[0], b) for b in baseline]
-        results += [compare(ctx, a, b, n_boot) for a, b in todo]
+        for a, b in todo:
+            r = compare_groups(ctx, a, b, n_boot)
+            r["learned_nothing"] = [g.label for g in (a, b) if g.marker]
+            results.append(r)
     return results
 
 
 def top2_notes(ctx: ReportContext, results: list[dict]) -> list[str]:
-    """One line per dataset: is the leader's lead over the runner-up significant?"""
+    """One line per dataset: is the leader's lead over the runner-up significant? No winner is
+    named where either row learned nothing (≈ majority)."""
     notes, seen = [], set()
     for r in results:
         if r["dataset"] in seen or r["b_baseline"]:
             continue
         seen.add(r["dataset"])
-        if "diff" not in r:
-            notes.append(f"{r['dataset']}: top-2 {r['a']} vs {r['b']}: {r['verdict']}.")
+        head = f"{r['dataset']}: top-2 {r['a']} vs {r['b']}"
+        if r["learned_nothing"]:
+            both = len(r["learned_nothing"]) == 2
+            notes.append(f"{head}: {'both rows are' if both else r['learned_nothing'][0] + ' is'} "
+                         f"{MAJORITY_MARK} (learned nothing beyond the majority class): no winner.")
             continue
-        notes.append(f"{r['dataset']}: top-2 {r['a']} vs {r['b']}: Δ {r['metric']} "
-                     f"{r['diff']:+.4f}, 95 % paired bootstrap CI [{r['ci95_low']:+.4f}, "
-                     f"{r['ci95_high']:+.4f}], McNemar p {_ps(r)} → {r['verdict']}.")
+        if "diff" not in r:
+            notes.append(f"{head}: {r['verdict']}.")
+            continue
+        welch = "" if r["welch_p"] is None else f", Welch's t over seeds p {r['welch_p']:.3g}"
+        notes.append(f"{head}: Δ {r['metric']} {r['diff']:+.4f}, 95 % paired bootstrap CI "
+                     f"[{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}]{welch}, McNemar p {_ps(r)} → "
+                     f"{r['verdict']} ({r['test']}).")
     return notes
 
 
@@ -89,37 +63,30 @@ def significance_table(ctx: ReportContext, results: list[dict]) -> Table | None:
     if not results:
         return None
     table = Table("significance", f"{ctx.suite_name}: paired significance on the same test set "
-                  f"({ctx.main}; McNemar per seed, paired bootstrap over test examples)",
+                  f"({ctx.main}; paired bootstrap over test examples, Welch's t over seeds, "
+                  "McNemar per seed)",
                   ["dataset", "A", "B", "seeds", f"Δ {ctx.main} (A − B)", "95 % bootstrap CI",
-                   "A only right / B only right", "McNemar p", "verdict"])
+                   "Welch p (seeds)", "A only right / B only right", "McNemar p", "verdict"])
     for r in results:
         if "diff" not in r:
-            row = [r["dataset"], r["a"], r["b"], DASH, DASH, DASH, DASH, DASH, r["verdict"]]
+            row = [r["dataset"], r["a"], r["b"], DASH, DASH, DASH, DASH, DASH, DASH, r["verdict"]]
             table.rows.append([Cell(v) for v in row])
         else:
             counts = ", ".join(f"{m['only_a']}/{m['only_b']}" for m in r["mcnemar"])
+            welch = DASH if r["welch_p"] is None else f"{r['welch_p']:.3g}"
             table.rows.append([Cell(r["dataset"]), Cell(r["a"]), Cell(r["b"]),
                                Cell(", ".join(map(str, r["seeds"]))), Cell(f"{r['diff']:+.4f}", r["diff"]),
                                Cell(f"[{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}]", r["ci95_low"]),
-                               Cell(counts), Cell(_ps(r)), Cell(r["verdict"])])
+                               Cell(welch, r["welch_p"]), Cell(counts), Cell(_ps(r)),
+                               Cell(r["verdict"])])
         table.data.append(r)
     n_boot = next((r["n_boot"] for r in results if "n_boot" in r), None)
     table.notes.append(f"Bootstrap: {n_boot} resamples of the test examples, the same for A and B, "
                        "metric averaged over the shared seeds. McNemar: exact binomial below 25 "
-                       "discordant examples, else χ² with continuity correction. Significant: "
-                       "the bootstrap CI excludes 0. It covers test-set sampling for these seeds, not "
-                       "seed-to-seed variation: read it with the leaderboard's t-intervals.")
+                       "discordant examples, else χ² with continuity correction. Welch's t: over "
+                       f"each side's seed scores (— with fewer than 2 seeds a side). {RULE}.")
     return table
 
 
 def _ps(r: dict) -> str:
     return ", ".join(f"{m['p']:.3g}" + ("" if m["exact"] else " (χ²)") for m in r["mcnemar"])
-
-
-def _by_seed(ctx: ReportContext, g: Group) -> dict:
-    out = {}
-    for rec in g.ok:
-        pred = ctx.predictions(rec)
-        if pred is not None:
-            out[rec.seed] = pred
-    return out

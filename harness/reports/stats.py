@@ -23,6 +23,18 @@ class Interval:
     def half(self) -> float:
         return (self.high - self.low) / 2
 
+    def clipped(self, bounds: tuple[float, float] | None) -> "Interval":
+        """The interval cut to a metric's range (a t-interval of a [0, 1] metric can pass 1)."""
+        if bounds is None or math.isnan(self.low):
+            return self
+        lo, hi = bounds
+        return Interval(self.mean, max(self.low, lo), min(self.high, hi), self.n)
+
+    def passes(self, bounds: tuple[float, float] | None) -> bool:
+        """The interval reaches past the metric's range."""
+        return bounds is not None and not math.isnan(self.low) and \
+            (self.low < bounds[0] or self.high > bounds[1])
+
     def overlaps(self, other: "Interval") -> bool:
         a_low, a_high = (self.mean, self.mean) if math.isnan(self.low) else (self.low, self.high)
         b_low, b_high = (other.mean, other.mean) if math.isnan(other.low) else (other.low, other.high)

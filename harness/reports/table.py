@@ -6,16 +6,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from harness.metrics.registry import RANGES
 from harness.reports.stats import Interval
 
 DASH = "—"  # a value that was not measured (never a zero)
+LEARNED_NOTHING = "nothing"  # the mark (and HTML class) of a row that learned nothing
 
 
 @dataclass
 class Cell:
     text: str
     sort: float | str | None = None  # what the HTML page sorts by (None: the text)
-    mark: str = ""  # "best" (bold), "overlap" (italic: CI overlaps the best), "failed"
+    mark: str = ""  # "best" (bold), "overlap" (italic: CI overlaps the best), "failed",
+    # LEARNED_NOTHING (a row marked ≈ majority: never bold or italic)
 
 
 @dataclass
@@ -35,20 +38,35 @@ def fmt_number(value: float | None, digits: int = 4) -> str:
     return f"{value:.{digits}f}"
 
 
-def fmt_interval(iv: Interval, digits: int = 4, with_n: bool = False) -> str:
-    """'0.8123 ± 0.0210' (half-width of the 95 % t-interval); one seed: the value alone."""
+PAST_RANGE = "†"
+PAST_RANGE_NOTE = (f"{PAST_RANGE}: the 95 % t-interval reaches past the metric's range ([0, 1]; "
+                   "MCC [−1, 1]); figures and the csv/json bounds show it clipped to the range.")
+
+
+def fmt_interval(iv: Interval, digits: int = 4, with_n: bool = False,
+                 bounds: tuple[float, float] | None = None) -> str:
+    """'0.8123 ± 0.0210' (half-width of the 95 % t-interval); one seed: the value alone; '†'
+    when the interval passes `bounds` (the metric's range)."""
     if iv.n == 0:
         return DASH
     text = fmt_number(iv.mean, digits)
     if not math.isnan(iv.low):
-        text += f" ± {iv.half:.{digits}f}"
+        text += f" ± {iv.half:.{digits}f}" + (f" {PAST_RANGE}" if iv.passes(bounds) else "")
     return text + (f" (n={iv.n})" if with_n else "")
 
 
-def interval_data(prefix: str, iv: Interval) -> dict:
+def interval_data(prefix: str, iv: Interval, bounds: tuple[float, float] | None = None) -> dict:
+    """Mean and CI bounds (clipped to `bounds`, the metric's range, when given)."""
     clean = (lambda v: None if v is None or math.isnan(v) else v)
+    iv = iv.clipped(bounds)
     return {prefix: clean(iv.mean), f"{prefix}_ci95_low": clean(iv.low),
             f"{prefix}_ci95_high": clean(iv.high)}
+
+
+def metric_bounds(metric: str, scale: float = 1.0) -> tuple[float, float] | None:
+    """The registry metric's range, scaled like the table (None for evaluate modules)."""
+    bounds = RANGES.get(metric)
+    return None if bounds is None else (bounds[0] * scale, bounds[1] * scale)
 
 
 def number_cell(value: float | None, digits: int = 1) -> Cell:

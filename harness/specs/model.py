@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from harness.specs.base import NAME, Strict
 from harness.specs.field_error import FieldError
+from harness.specs.training import ModelTraining
 
 
 class Resources(Strict):
@@ -43,6 +44,9 @@ class ModelSpec(Strict):
     resources: Resources | None = Field(
         None, description="Override the suite's resources for this model's trials (the fields "
                           "given replace the suite's).")
+    training: ModelTraining | None = Field(
+        None, description="This model's own learning_rate, epochs, batch_size, warmup_ratio, "
+                          "weight_decay (one value or a list each): they replace the suite's.")
 
     @model_validator(mode="after")
     def _one_source(self):

@@ -1,31 +1,108 @@
-"""`training:`: the Trainer settings every fine-tune trial shares (one trial per scheduler × seed)."""
+"""`training:`: the Trainer settings every fine-tune trial shares (one trial per configuration ×
+scheduler × seed).
+
+Five fields may be lists, a grid (GRID_FIELDS): each combination of their values is one
+configuration, expanded by `configurations()` into scalar TrainingSpecs before any key is built,
+so a suite that gives one value keeps exactly the keys it had. `models[].training` (ModelTraining)
+replaces the suite's values of these fields for one model (`for_model`).
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import itertools
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from harness.specs.base import Strict
 from harness.specs.field_error import FieldError
 from harness.specs.schedulers import SCHEDULERS, scheduler_problems
 
+Epochs = Annotated[float, Field(gt=0)]
+LearningRate = Annotated[float, Field(gt=0, lt=1)]
+BatchSize = Annotated[int, Field(ge=1)]
+WarmupRatio = Annotated[float, Field(ge=0, lt=1)]
+WeightDecay = Annotated[float, Field(ge=0)]
+
+# The fields a grid (a list of values) or a search (harness.specs.search) may vary, with the type
+# of one value.
+GRID_FIELDS: dict[str, Any] = {"learning_rate": LearningRate, "epochs": Epochs,
+                               "batch_size": BatchSize, "warmup_ratio": WarmupRatio,
+                               "weight_decay": WeightDecay}
+_LISTS = ", ".join(GRID_FIELDS)
+_ONE_VALUE = {name: TypeAdapter(kind) for name, kind in GRID_FIELDS.items()}
+
+
+def _values(kind):
+    return Annotated[list[kind], Field(min_length=1)]
+
+
+def check_value(name: str, value: Any) -> Any:
+    """One value of a grid field, validated as the field validates it (ValueError if bad)."""
+    try:
+        return _ONE_VALUE[name].validate_python(value)
+    except ValidationError as e:
+        raise ValueError(e.errors()[0]["msg"]) from None
+
+
+def check_grid_value(name: str, value: Any) -> Any:
+    """A grid field's value: one value, or a non-empty list of distinct values (each checked)."""
+    if not isinstance(value, list):
+        return check_value(name, value)
+    if not value:
+        raise ValueError("an empty list: give at least one value")
+    out = []
+    for i, item in enumerate(value):
+        try:
+            checked = check_value(name, item)
+        except ValueError as e:
+            raise FieldError(str(i), str(e)) from None
+        if checked in out:
+            raise FieldError(str(i), f"repeats {item!r}")
+        out.append(checked)
+    return out
+
+
+class ModelTraining(Strict):
+    """`models[].training`: this model's own values (or lists of values) of the grid fields."""
+
+    learning_rate: LearningRate | _values(LearningRate) | None = None
+    epochs: Epochs | _values(Epochs) | None = None
+    batch_size: BatchSize | _values(BatchSize) | None = None
+    warmup_ratio: WarmupRatio | _values(WarmupRatio) | None = None
+    weight_decay: WeightDecay | _values(WeightDecay) | None = None
+
+    @field_validator(*GRID_FIELDS, mode="before")
+    @classmethod
+    def _grid(cls, v, info):
+        return v if v is None else check_grid_value(info.field_name, v)
+
+    def given(self) -> dict:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
 
 class TrainingSpec(Strict):
-    """Trainer settings shared by every fine-tune trial; one trial per lr_scheduler_type × seed."""
+    """Trainer settings shared by every fine-tune trial; one trial per configuration (the grid
+    fields' combinations) × lr_scheduler_type × seed."""
 
-    epochs: float = Field(3.0, gt=0, description="num_train_epochs (ignored when max_steps is set).")
+    epochs: Epochs | _values(Epochs) = Field(
+        3.0, description="num_train_epochs (ignored when max_steps is set). A list: a grid.")
     max_steps: int | None = Field(None, ge=1)
-    learning_rate: float = Field(5e-5, gt=0, lt=1)
-    batch_size: int = Field(16, ge=1, description="per_device_train_batch_size")
+    learning_rate: LearningRate | _values(LearningRate) = Field(
+        5e-5, description="A list, e.g. [1.0e-5, 5.0e-5, 2.0e-4]: one configuration each, "
+                          "selected on validation (suite `selection:`).")
+    batch_size: BatchSize | _values(BatchSize) = Field(
+        16, description="per_device_train_batch_size. A list: a grid.")
     eval_batch_size: int = Field(64, ge=1, description="per_device_eval_batch_size")
     gradient_accumulation_steps: int = Field(1, ge=1)
-    weight_decay: float = Field(0.0, ge=0)
+    weight_decay: WeightDecay | _values(WeightDecay) = Field(0.0, description="A list: a grid.")
     max_grad_norm: float = Field(1.0, ge=0)
-    warmup_ratio: float = Field(0.0, ge=0, lt=1, description="Share of training steps for warmup.")
+    warmup_ratio: WarmupRatio | _values(WarmupRatio) = Field(
+        0.0, description="Share of training steps for warmup. A list: a grid.")
     warmup_steps: int | None = Field(None, ge=0, description="Warmup steps (instead of warmup_ratio).")
     eval_strategy: Literal["no", "epoch", "steps"] = Field(
-        "no", description="Evaluate on the validation split during training.")
+        "no", description="Evaluate on the validation split during training (the final model "
+                          "is scored on validation once after training either way).")
     eval_steps: int | None = Field(None, ge=1, description="With eval_strategy: steps.")
     load_best_model_at_end: bool = False
     metric_for_best_model: str | None = Field(None, description="Default: the suite's main_metric.")
@@ -40,6 +117,23 @@ class TrainingSpec(Strict):
     torch_compile: bool = Field(
         False, description="torch.compile the model for training; batches are padded to multiples "
                            "of 16 so it compiles a few shapes, not one per sequence length.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_value_fields(cls, data):
+        """A list where one value is required: say which fields take lists."""
+        if isinstance(data, dict):
+            for name, value in data.items():
+                if isinstance(value, list) and name in cls.model_fields \
+                        and name not in GRID_FIELDS and name != "lr_scheduler_type":
+                    raise FieldError(name, f"takes one value, not a list (lists: {_LISTS}; "
+                                           "lr_scheduler_type)")
+        return data
+
+    @field_validator(*GRID_FIELDS, mode="before")
+    @classmethod
+    def _grid(cls, v, info):
+        return check_grid_value(info.field_name, v)
 
     @field_validator("lr_scheduler_type", mode="before")
     @classmethod
@@ -70,4 +164,43 @@ class TrainingSpec(Strict):
             raise FieldError("early_stopping_patience", "needs load_best_model_at_end: true")
         if self.warmup_steps is not None and self.warmup_ratio:
             raise FieldError("warmup_steps", "give warmup_ratio or warmup_steps, not both")
+        if self.max_steps is not None and isinstance(self.epochs, list):
+            raise FieldError("epochs", "a list of epochs has no effect with max_steps set")
         return self
+
+    def grid(self) -> dict[str, list]:
+        """The grid fields given as lists of more than one value, in suite order (a list of one
+        value is that value: the same keys and trial ids as the scalar)."""
+        return {name: getattr(self, name) for name in GRID_FIELDS
+                if isinstance(getattr(self, name), list) and len(getattr(self, name)) > 1}
+
+    def scalar(self) -> "TrainingSpec":
+        """These settings with every one-value list replaced by its value."""
+        single = {name: getattr(self, name)[0] for name in GRID_FIELDS
+                  if isinstance(getattr(self, name), list) and len(getattr(self, name)) == 1}
+        return self.model_copy(update=single) if single else self
+
+    def for_model(self, override: ModelTraining | None) -> "TrainingSpec":
+        """These settings with a model's own values of the grid fields (validated again)."""
+        if override is None or not override.given():
+            return self
+        return TrainingSpec.model_validate({**self.model_dump(), **override.given()})
+
+    def configurations(self) -> list[tuple[dict, "TrainingSpec"]]:
+        """(the grid values of one configuration, the scalar settings with them) for every
+        combination, in suite order: the first field's values outermost. One ({}, self) when no
+        field is a list."""
+        grid, base = self.grid(), self.scalar()
+        if not grid:
+            return [({}, base)]
+        out = []
+        for combo in itertools.product(*grid.values()):
+            values = dict(zip(grid, combo))
+            out.append((values, base.model_copy(update=values)))
+        return out
+
+    def with_values(self, values: dict) -> "TrainingSpec":
+        """One configuration given by value (a search's point): checked like the suite's."""
+        for name, value in values.items():
+            check_value(name, value)
+        return self.scalar().model_copy(update=values)

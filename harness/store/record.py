@@ -10,8 +10,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RECORD_SCHEMA_VERSION = 1
-Status = Literal["ok", "failed", "diverged", "interrupted"]
+# 2: status `pruned` (a search's pruner stopped the trial) and `configuration` (the values of
+# the fields a grid or search varied). Version 1 records read as they are (configuration {}).
+RECORD_SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+Status = Literal["ok", "failed", "diverged", "interrupted", "pruned"]
 
 
 class _Part(BaseModel):
@@ -98,8 +101,20 @@ class EmbeddingFacts(_Part):
     eval_split: str = Field(description="Split whose scores rank it (metrics[eval_split]).")
 
 
+class TrackerOutcome(_Part):
+    """What one experiment tracker (harness/trackers/) made of a trial."""
+
+    status: Literal["ok", "failed"] = Field(
+        description="failed: the tracker raised; the trial went on without it (its result is not "
+                    "affected) and the tracker may hold part of the run.")
+    run: str | None = Field(None, description="Where the run is: TensorBoard event folder, MLflow "
+                                              "run id, W&B run folder.")
+    error: str | None = Field(None, description="The first failure: when (open, training, final) "
+                                                "and the exception as 'Type: message'.")
+
+
 class TrialRecord(_Part):
-    schema_version: Literal[1] = RECORD_SCHEMA_VERSION
+    schema_version: Literal[1, 2] = RECORD_SCHEMA_VERSION
     key: str = Field(description="sha256 of the trial's key material (see harness.plan.trials).")
     trial_id: str = Field(description="File-safe name: slug of the trial + key prefix.")
     run_id: str
@@ -112,6 +127,10 @@ class TrialRecord(_Part):
     scheduler: str | None = None
     seed: int | None = None
     config: dict[str, Any] = Field(description="The key material: resolved config, fingerprints, packages.")
+    configuration: dict[str, float | int | str] = Field(
+        default_factory=dict, description="The values of the fields the suite's grid or search "
+                                          "varied for this trial (e.g. learning_rate); {} when "
+                                          "none. Selection compares configurations by them.")
     metrics: dict[str, dict[str, float | None]] = Field(
         default_factory=dict, description="Per split (validation, test): metric name -> value.")
     main_metric: str
@@ -142,6 +161,10 @@ class TrialRecord(_Part):
         None, description="How the model's tokenizer fits the dataset (harness.inspection): tokens "
                           "per row mean/p95/max, truncated share at max_length, [UNK] rate, an "
                           "example row as tokens, warnings. None for trials without a model.")
+    tracking: dict[str, TrackerOutcome] = Field(
+        default_factory=dict, description="Per experiment tracker of the suite (tensorboard, "
+                                          "mlflow, wandb): whether it got this trial's run, and "
+                                          "where; empty without `tracking:`.")
     reused_from: str | None = Field(
         None, description="Set when this ok record was copied from an earlier run under the same "
                           "history root (harness nightly) instead of being computed: the source "

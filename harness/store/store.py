@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from harness.errors import HarnessError
 from harness.store.files import atomic_write_bytes, atomic_write_json, atomic_write_text, npz_bytes
-from harness.store.record import TrialRecord
+from harness.store.record import READABLE_VERSIONS, TrialRecord
 
 
 class ResultsStore:
@@ -44,7 +44,11 @@ class ResultsStore:
         try:
             return TrialRecord.model_validate_json(path.read_bytes())
         except ValidationError as e:
-            raise HarnessError(f"record does not match schema v1: {e.errors()[0]['msg']}",
+            err = e.errors()[0]
+            where = ".".join(map(str, err["loc"]))
+            raise HarnessError(f"record does not match the record schema (versions "
+                               f"{', '.join(map(str, READABLE_VERSIONS))}): "
+                               f"{where + ': ' if where else ''}{err['msg']}",
                                file=str(path)) from None
 
     def finished(self, trial_id: str, key: str) -> TrialRecord | None:

@@ -42,6 +42,7 @@ def check_suite(loaded: LoadedSuite,
             findings.append(_check_model(loaded, i, spec, for_run))
         except HarnessError as e:
             errors.append(e)
+    selects = suite.selection is not None or suite.search is not None or suite.grids()
     for i, spec in enumerate(suite.datasets):
         item = f"dataset {spec.name}"
         try:
@@ -49,6 +50,11 @@ def check_suite(loaded: LoadedSuite,
         except HubError as e:
             if e.unavailable and not for_run:
                 findings.append(Finding(item, "not checked", e.message))
+                if selects and spec.validation_size == 0 \
+                        and "validation" not in (spec.hub.splits or {}):
+                    findings.append(Finding(item, "warning", "configurations are selected on "
+                                            "validation: the hub repo must have a validation "
+                                            "split (validation_size is 0)"))
             else:
                 errors.append(loaded.error(e.message, ("datasets", i, *_hub_loc(e.field))))
             continue
@@ -56,6 +62,11 @@ def check_suite(loaded: LoadedSuite,
             field = e.field or ""
             loc = ("datasets", i, *[int(p) if p.isdigit() else p for p in field.split(".") if p])
             errors.append(loaded.error(e.message, loc))
+            continue
+        if selects and "validation" not in summary["rows"]:  # a hub repo without one
+            errors.append(loaded.error(f"selects on the validation split, but dataset "
+                                       f"{spec.name!r} has none (give a validation split or "
+                                       "validation_size > 0)", ("datasets", i, "validation_size")))
             continue
         sizes = ", ".join(f"{split} {rows}" for split, rows in summary["rows"].items())
         names = summary["label_names"]
@@ -70,6 +81,8 @@ def check_suite(loaded: LoadedSuite,
         more_findings, more_errors = METHODS[spec.type].check(spec, j, loaded)
         findings += more_findings
         errors += more_errors
+    if suite.search is not None and importlib.util.find_spec("optuna") is None:
+        errors.append(loaded.error("needs optuna: pip install 'harness[search]'", ("search",)))
     for i, metric in enumerate(suite.metrics):
         if metric.evaluate and not Path(metric.evaluate).exists():
             errors.append(loaded.error(f"evaluate module not found: {metric.evaluate}",

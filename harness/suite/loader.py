@@ -194,6 +194,10 @@ def _resolve_paths(data: dict, base: Path) -> dict:
     for metric in _as_list(data.get("metrics")):
         if isinstance(metric, dict) and "evaluate" in metric:
             metric["evaluate"] = absolute(metric["evaluate"])
+    for tracker in _as_list(data.get("tracking")):  # tensorboard log_dir, wandb dir
+        for key in ("log_dir", "dir"):
+            if isinstance(tracker, dict) and isinstance(tracker.get(key), str):
+                tracker[key] = absolute(tracker[key])
     return data
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from harness.methods.registry import METHODS, listed
 from harness.specs.base import NAME, SEED_MAX, Strict
@@ -18,6 +18,8 @@ from harness.specs.dataset import DatasetSpec
 from harness.specs.field_error import FieldError
 from harness.specs.metric import MetricRef
 from harness.specs.model import ModelSpec, Resources
+from harness.specs.tracking import TRACKER_TAGS, TrackerSpec, shorthand
+from harness.specs.search import SearchSpec, SelectionSpec
 from harness.specs.training import TrainingSpec
 from harness.suite.gate import GateSpec
 
@@ -27,7 +29,8 @@ SUITE_SCHEMA_VERSION = 1
 # Each method's suite entry, discriminated on `type` (harness.methods.registry, in its order).
 MethodSpec = Annotated[Union[tuple(m.spec for m in listed())], Field(discriminator="type")]
 # Tags of discriminated unions, which pydantic puts into an error's loc: error paths drop them.
-UNION_TAGS = frozenset(m.name for m in listed()).union(*(m.union_tags for m in listed()))
+UNION_TAGS = frozenset(m.name for m in listed()).union(*(m.union_tags for m in listed()),
+                                                       TRACKER_TAGS)
 
 
 def _default_methods() -> list:
@@ -55,6 +58,20 @@ class Suite(Strict):
                                                     "--fail-on regression, harness gate).")
     resources: Resources = Field(default_factory=Resources,
                                  description="Per trial, for --executor ray (docs/scaling.md).")
+    selection: SelectionSpec | None = Field(
+        None, description="How a configuration is chosen where a grid or search gives several: "
+                          "the best mean validation score over seeds (default metric: main_metric).")
+    search: SearchSpec | None = Field(
+        None, description="An Optuna search over training fields (pip install 'harness[search]'); "
+                          "README 'Grids, selection and search'.")
+    tracking: list[TrackerSpec] = Field(
+        default_factory=list, description="Experiment trackers every trial reports to "
+                                          "(tensorboard, mlflow, wandb); never part of a trial key.")
+
+    @field_validator("tracking", mode="before")
+    @classmethod
+    def _tracker_shorthand(cls, v):
+        return shorthand(v)
 
     @field_validator("methods", mode="before")
     @classmethod
@@ -75,6 +92,10 @@ class Suite(Strict):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise FieldError(kind, f"duplicate name {', '.join(dupes)} (set a distinct name)")
+        trackers = [t.type for t in self.tracking]
+        for i, name in enumerate(trackers):
+            if trackers.index(name) != i:
+                raise FieldError(f"tracking.{i}", f"{name} is listed twice (one entry per tracker)")
         if len(set(self.seeds)) != len(self.seeds):
             raise FieldError("seeds", "duplicate seed")
         if not self.datasets and any(METHODS[m.type].needs_datasets for m in self.methods):
@@ -90,7 +111,55 @@ class Suite(Strict):
         for where, name in (self.gate.unknown_metrics(metric_names) if self.gate else []):
             raise FieldError(where, f"unknown metric {name!r} (not one of metrics "
                                     f"{', '.join(metric_names)}, nor a timing ratio metric)")
+        self._check_grids(metric_names)
         return self
+
+    def grids(self) -> list[str]:
+        """Dotted paths of every field given as a list of values to select among."""
+        grids: list[str] = [f"training.{f}" for f in self.training.grid()]
+        for i, model in enumerate(self.models):
+            given = model.training.given() if model.training else {}
+            merged = self.training.for_model(model.training)
+            grids += [f"models.{i}.training.{f}" for f in merged.grid() if f in given]
+        for j, spec in enumerate(self.methods):
+            grids += [f"methods.{j}.{f}" for f in METHODS[spec.type].grid_fields(spec)]
+        return grids
+
+    def _check_grids(self, metric_names: list[str]) -> None:
+        """Model training overrides, search vs grid, and a validation split wherever a
+        configuration is to be selected."""
+        for i, model in enumerate(self.models):
+            try:
+                self.training.for_model(model.training)
+            except ValidationError as e:
+                err = e.errors()[0]
+                cause = (err.get("ctx") or {}).get("error")
+                field = cause.field if isinstance(cause, FieldError) else \
+                    ".".join(str(p) for p in err["loc"])
+                raise FieldError(f"models.{i}.training" + (f".{field}" if field else ""),
+                                 str(cause) if cause is not None else err["msg"]) from None
+        grids = self.grids()
+        if self.selection and self.selection.metric and self.selection.metric not in metric_names:
+            raise FieldError("selection.metric", f"{self.selection.metric!r} is not one of metrics")
+        if self.search is not None:
+            searched = sorted(set(self.search.space))
+            for where in grids:
+                if where.rsplit(".", 1)[-1] in searched:
+                    raise FieldError(f"search.space.{where.rsplit('.', 1)[-1]}",
+                                     f"is also a grid ({where} is a list): search it or list it")
+            if not any(METHODS[m.type].trains for m in self.methods):
+                raise FieldError("search", "searches training fields, but no method trains "
+                                           "(add finetune to methods)")
+        asks = "selection" if self.selection is not None else "search" if self.search is not None \
+            else grids[0] if grids else None
+        if asks is None:
+            return
+        for dataset in self.datasets:
+            if dataset.files is not None and "validation" not in dataset.files \
+                    and dataset.validation_size == 0:
+                raise FieldError(asks, f"selects on the validation split, but dataset "
+                                       f"{dataset.name!r} has none (give files.validation or "
+                                       "validation_size > 0)")
 
     @property
     def main(self) -> str:

@@ -133,7 +133,7 @@ def test_corrupt_record_under_root_is_skipped_with_a_warning_and_exit_2(history,
     bad.write_text("{not json")
     assert main(["nightly", str(suite), "--root", str(copy), "--name", "after"]) == 2
     out = capsys.readouterr().out
-    assert f"harness: warning: skipped corrupt record {bad}: record does not match schema v1" in out
+    assert f"harness: warning: skipped corrupt record {bad}: record does not match the record schema" in out
     info = latest_run_info(copy / "after")
     # recomputed: the unreadable record's trial and model b's two (b changed after n1)
     assert (info["reused"], info["computed"]) == (2, 3)

@@ -76,7 +76,7 @@ def test_saved_dir_holds_weights_tokenizer_labels_and_card(saved_run):
     assert config["id2label"] == {"0": "sports", "1": "food", "2": "weather"}
     assert config["label2id"] == {"sports": 0, "food": 1, "weather": 2}
     card = (folder / "README.md").read_text(encoding="utf-8")
-    assert "base_model:" in card and "license: null" in card
+    assert "License of this model: _fill in_" in card and "\nlicense:" not in card
     assert "mean ± 95% CI over 2 seeds" in card and "majority baseline" in card
     from harness.modelcard import mean_ci
 
@@ -88,6 +88,23 @@ def test_saved_dir_holds_weights_tokenizer_labels_and_card(saved_run):
     # Seed 1's card was rewritten after seed 2 finished: both show the same interval.
     card2 = (saved_run / r2.artifacts["model"] / "README.md").read_text(encoding="utf-8")
     assert f"{mean:.4f} ± {half:.4f}" in card2
+
+
+def test_card_model_index_parses_back_with_huggingface_hub(saved_run):
+    from huggingface_hub import ModelCard, metadata_load
+    from huggingface_hub.repocard_data import model_index_to_eval_results
+
+    r = finetunes(saved_run)[0]
+    path = saved_run / r.artifacts["model"] / "README.md"
+    results = ModelCard.load(path).data.eval_results
+    assert {e.metric_name: e.metric_value for e in results} == r.metrics["test"]
+    assert {(e.task_type, e.dataset_name, e.dataset_split, e.dataset_revision) for e in results} == {
+        ("text-classification", "topics", "test", r.config["dataset"]["fingerprint"])}
+    assert {e.metric_name: (e.metric_type, e.metric_config) for e in results}["f1_macro"] == \
+        ("f1", "macro")
+    name, again = model_index_to_eval_results(metadata_load(path)["model-index"])
+    assert name == r.trial_id and again == results
+    assert "base_model" not in metadata_load(path)  # a local dir is no hub id
 
 
 def _predict_subprocess(*argv):

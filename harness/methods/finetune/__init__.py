@@ -16,6 +16,7 @@ class Finetune(Method):
     name = "finetune"
     spec = FinetuneMethod
     default = True
+    trains = True
 
     def model_dataset_trials(self, spec, model, dataset, plan):
         return finetune_trials(spec, model, dataset, plan)

@@ -8,6 +8,8 @@ measured on the way (throughput, peak_flops) goes into the record's `timing`.
 
 `run` reads as its steps: prepare (data, tokenizer, model, collator), trainer, train (a NaN/inf
 loss raises Diverged), score (validation and test in row order, timing), save.
+The final model is scored on the validation split whenever the data has one (once, after
+training): selection among a grid's configurations reads those scores (harness.reports.selection).
 Imported only when a fine-tune trial runs (harness.methods.finetune.Finetune.run).
 """
 
@@ -34,7 +36,7 @@ from harness.data.load import LABEL, PreparedData, column_values
 from harness.methods.base import Diverged, MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.finetune import eval_order, peak_flops, speedups
-from harness.methods.finetune.callbacks import trainer_callbacks
+from harness.methods.finetune.callbacks import guard_reporting, trainer_callbacks
 from harness.methods.finetune.length_sampler import LengthGroupedTrainer
 from harness.methods.finetune.throughput import (
     CountingCollator,
@@ -69,7 +71,7 @@ class Prepared:
     inputs: list[str]  # the model's input columns
     collator: CountingCollator
     clock: StepClock
-    evaluating: bool  # validation during training (and scored at the end)
+    evaluating: bool  # validation during training (the final model is scored on it either way)
     scratch: Path
 
 
@@ -95,7 +97,7 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
 
 def prepare(trial: Trial, ctx: TrialContext) -> Prepared:
     """Data, tokenized splits (cached), the model with a new head (seeded), collator, clocks."""
-    spec, training = trial.model, ctx.training
+    spec, training = trial.model, ctx.training(trial)
     data = ctx.prepared(trial.dataset)
     tokenizer = load_tokenizer(spec, ctx)
     splits, reused = tokenized_splits(spec, trial.dataset, tokenizer, ctx)
@@ -146,7 +148,8 @@ def training_arguments(trial: Trial, ctx: TrialContext, p: Prepared) -> Training
         use_cpu=p.precision == "bf16" and not p.cuda and not torch.backends.mps.is_available(),
         logging_nan_inf_filter=False,  # a NaN loss must show, not be averaged away
         logging_strategy="steps", logging_steps=training.logging_steps, logging_first_step=True,
-        report_to="none", disable_tqdm=not (ctx.verbose or sys.stderr.isatty()),
+        report_to=ctx.reporting.report_to if ctx.reporting else "none",
+        run_name=ctx.reporting.run_name if ctx.reporting else None, disable_tqdm=not (ctx.verbose or sys.stderr.isatty()),
         save_only_model=True, dataloader_pin_memory=p.cuda,
         # Length-grouped training batches (LengthGroupedTrainer): the `length` column feeds the
         # sampler, so Trainer must not drop it (the collator keeps only the model's inputs).
@@ -165,7 +168,8 @@ def make_trainer(trial: Trial, ctx: TrialContext, p: Prepared) -> LengthGroupedT
         scores = compute_metrics(suite.metrics, eval_pred.label_ids, logits.argmax(-1), p.metric_ctx)
         return {k: v for k, v in scores.items() if v is not None}
 
-    callbacks = trainer_callbacks(trial, ctx.stop) + [p.clock]  # Ctrl-C, NaN/inf, faults; timing
+    # Ctrl-C, NaN/inf, faults, a search's pruner; timing
+    callbacks = trainer_callbacks(trial, ctx.stop, ctx.pruning) + [p.clock]
     if p.training.early_stopping_patience and p.evaluating:
         callbacks.append(EarlyStoppingCallback(
             early_stopping_patience=p.training.early_stopping_patience))
@@ -177,6 +181,8 @@ def make_trainer(trial: Trial, ctx: TrialContext, p: Prepared) -> LengthGroupedT
                                    compute_metrics=trainer_metrics, callbacks=callbacks)
     if not ctx.verbose:
         trainer.remove_callback(PrinterCallback)  # the log history goes into the record instead
+    if ctx.reporting:
+        guard_reporting(trainer, ctx.reporting)  # a tracker that raises never fails the trial
     return trainer
 
 
@@ -207,7 +213,7 @@ def score(trial: Trial, ctx: TrialContext, p: Prepared, model,
                                        memory=p.memory)
 
     metrics, passes = {}, []
-    if p.evaluating:
+    if "validation" in p.splits:  # every trial: what selection among configurations reads
         val = infer("validation")
         passes.append(val)
         y_val = np.asarray(column_values(p.splits["validation"], LABEL), dtype=np.int64)

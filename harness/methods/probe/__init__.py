@@ -31,11 +31,20 @@ class Probe(Method):
 
         return run(trial, ctx)
 
+    def grid_fields(self, spec) -> list[str]:
+        return [f"classifiers.{i}.{name}" for i, c in enumerate(spec.classifiers) for name in c.grid()]
+
     def row_label(self, record) -> str:
-        """Each pooling × classifier is a leaderboard row of its own beside the fine-tunes."""
+        """Each pooling × classifier is a leaderboard row of its own beside the fine-tunes; the
+        values of a C grid are its configurations (the report says which was selected)."""
         if record.embedding is None:
             return record.method
-        return f"{record.method} ({record.embedding.pooling}, {record.embedding.classifier})"
+        classifier = record.embedding.classifier
+        material = (record.config.get("method") or {}).get("classifier")
+        if isinstance(material, dict) and material.get("name") in CLASSIFIERS:
+            spec = CLASSIFIERS[material["name"]].model_validate(material)
+            classifier = spec.label_without(record.configuration)
+        return f"{record.method} ({record.embedding.pooling}, {classifier})"
 
 
 METHOD = Probe()

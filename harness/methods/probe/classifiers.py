@@ -8,7 +8,37 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from harness.specs.field_error import FieldError
+
+PositiveC = Annotated[float, Field(gt=0)]
+_ONE_C = TypeAdapter(PositiveC)
+GridC = PositiveC | Annotated[list[PositiveC], Field(min_length=1)]
+
+
+def _check_c(v):
+    """C: one value, or a list of distinct values (a grid selected on validation)."""
+    def one(x):
+        try:
+            return _ONE_C.validate_python(x)
+        except ValidationError as e:
+            raise ValueError(e.errors()[0]["msg"]) from None
+
+    if not isinstance(v, list):
+        return one(v)
+    if not v:
+        raise ValueError("an empty list: give at least one value")
+    out = []
+    for i, x in enumerate(v):
+        try:
+            checked = one(x)
+        except ValueError as e:
+            raise FieldError(str(i), str(e)) from None
+        if checked in out:
+            raise FieldError(str(i), f"repeats {x!r}")
+        out.append(checked)
+    return out
 
 
 class _Spec(BaseModel):
@@ -17,19 +47,42 @@ class _Spec(BaseModel):
     @property
     def label(self) -> str:
         """The name plus every setting that differs from its default, e.g. `logistic_regression C=0.1`."""
+        return self.label_without(())
+
+    def label_without(self, fields) -> str:
+        """The label leaving out `fields` (a grid's, shown as the configuration instead)."""
         changed = [f"{k}={v}" for k, v in self.model_dump().items()
-                   if k != "name" and v != type(self).model_fields[k].default]
+                   if k != "name" and k not in fields and v != type(self).model_fields[k].default]
         return " ".join([self.name, *changed])
+
+    def grid(self) -> dict[str, list]:
+        """Settings given as lists of more than one value (C), in field order."""
+        return {k: v for k, v in self.model_dump().items() if isinstance(v, list) and len(v) > 1}
+
+    def configurations(self) -> list[tuple[dict, "_Spec"]]:
+        """(grid values, scalar spec) per combination of the list-valued settings; one ({}, self)
+        when none is a list (a list of one value is that value)."""
+        single = {k: v[0] for k, v in self.model_dump().items() if isinstance(v, list) and len(v) == 1}
+        base, grid = (self.model_copy(update=single) if single else self), self.grid()
+        if not grid:
+            return [({}, base)]
+        import itertools
+
+        return [(dict(zip(grid, combo)), base.model_copy(update=dict(zip(grid, combo))))
+                for combo in itertools.product(*grid.values())]
 
 
 class LogisticRegressionSpec(_Spec):
     """scikit-learn LogisticRegression on standardised features."""
 
     name: Literal["logistic_regression"] = "logistic_regression"
-    C: float = Field(1.0, gt=0, description="Inverse regularisation strength.")
+    C: GridC = Field(1.0, description="Inverse regularisation strength; a list: a grid, "
+                                      "selected on validation.")
     max_iter: int = Field(1000, ge=1)
     class_weight: Literal["balanced"] | None = None
     standardize: bool = Field(True, description="StandardScaler before the classifier.")
+
+    _c = field_validator("C", mode="before")(lambda cls, v: _check_c(v))
 
     def build(self, seed: int):
         from sklearn.linear_model import LogisticRegression
@@ -42,10 +95,12 @@ class LinearSVMSpec(_Spec):
     """scikit-learn LinearSVC on standardised features (no class probabilities)."""
 
     name: Literal["linear_svm"] = "linear_svm"
-    C: float = Field(1.0, gt=0)
+    C: GridC = Field(1.0, description="A list: a grid, selected on validation.")
     max_iter: int = Field(1000, ge=1)
     class_weight: Literal["balanced"] | None = None
     standardize: bool = True
+
+    _c = field_validator("C", mode="before")(lambda cls, v: _check_c(v))
 
     def build(self, seed: int):
         from sklearn.svm import LinearSVC
