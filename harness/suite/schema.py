@@ -18,8 +18,8 @@ from harness.specs.dataset import DatasetSpec
 from harness.specs.field_error import FieldError
 from harness.specs.metric import MetricRef
 from harness.specs.model import ModelSpec, Resources
-from harness.specs.tracking import TRACKER_TAGS, TrackerSpec, shorthand
 from harness.specs.search import SearchSpec, SelectionSpec
+from harness.specs.tracking import TRACKER_TAGS, TrackerSpec, shorthand
 from harness.specs.training import TrainingSpec
 from harness.suite.gate import GateSpec
 

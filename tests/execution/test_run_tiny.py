@@ -112,7 +112,9 @@ def test_report_from_records_only(finished_run, capsys):
     assert "| topics" in md and "majority" in md and "train samples/s" in md
     assert "seeds 1" in md and "device cpu" in md
     assert main(["report", str(results), "--format", "csv", "--bootstrap", "100"]) == 0
-    assert capsys.readouterr().out.startswith("dataset,model,method,scheduler,n,failed,accuracy,")
+    assert capsys.readouterr().out.startswith(
+        "dataset,model,method,scheduler,selected,n,failed,learned_nothing,learned_nothing_reason,"
+        "accuracy,")
 
 
 def test_failing_trial_is_recorded_and_others_run(tmp_path, tiny_bert, english_data, capsys):

@@ -249,7 +249,11 @@ def runs(tmp_path_factory, tiny_bert, data):
         suite = root / f"{name}.yaml"
         suite.write_text(SUITE.format(model=tiny_bert, extra=extra, tasks=retrieval_tasks(data)),
                          encoding="utf-8")
+        before = set((results / "runs").glob("*.json"))
         codes.append(main(["run", str(suite), "--results-dir", str(results)]))
+        (new,) = set((results / "runs").glob("*.json")) - before
+        with open(results / "run_order.txt", "a", encoding="utf-8") as f:
+            f.write(new.stem + "\n")
     return codes, results, root
 
 
@@ -262,10 +266,12 @@ def _search(record) -> dict:
 
 
 def _by_run(results) -> list[list]:
-    """The records each run computed, in run order."""
-    runs: dict[str, list] = {}
-    for r in sorted(ResultsStore(results).records(), key=lambda r: r.started_at):
-        runs.setdefault(r.run_id, []).append(r)
+    """The records each run computed, in run order (the order the fixture saw the runs' files
+    appear: two runs of tiny trials can start within one second, so started_at cannot tell)."""
+    order = (results / "run_order.txt").read_text(encoding="utf-8").split()
+    runs: dict[str, list] = {run_id: [] for run_id in order}
+    for r in ResultsStore(results).records():
+        runs[r.run_id].append(r)
     return list(runs.values())
 
 
