@@ -17,8 +17,9 @@ BLOG_SCALE = 100.0
 
 
 def setup_sentence(ctx) -> str:
-    """'all-MiniLM-L6-v2 fine-tuned ... on support-intents (600 train / 200 test rows); seeds 1,
-    2; CPU (x86_64), float32; harness 0.1.0 @ abc1234567.'"""
+    """'Setup: models all-MiniLM-L6-v2; methods finetune, majority; data support-intents (600
+    train / 250 test rows); seeds 1, 2; CPU (x86_64), float32; harness 0.1.0 @ abc1234567.'
+    (models and methods apart: a baseline is not something the model ran)."""
     records = ctx.all_records or ctx.records  # every method's (an mteb-only run has no rows)
     models = list(dict.fromkeys(r.model_name for r in records if r.model_name))
     methods = list(dict.fromkeys(r.method for r in records))
@@ -32,7 +33,7 @@ def setup_sentence(ctx) -> str:
     env = next((r.environment for r in records if r.model_name), records[0].environment)
     device = env.device.upper() + (f" ({env.device_name})" if env.device_name else "")
     code = f" @ {env.git_sha[:10]}{'+dirty' if env.git_dirty else ''}" if env.git_sha else ""
-    return (f"Setup: {', '.join(models) or 'no model'} ({', '.join(methods)}) on "
+    return (f"Setup: models {', '.join(models) or '-'}; methods {', '.join(methods)}; data "
             f"{'; '.join(data)}; seed{'s' if len(seeds) != 1 else ''} "
             f"{', '.join(map(str, seeds)) or '-'}; {device}"
             f"{', ' + env.precision if env.precision else ''}; harness {env.harness}{code}.")

@@ -41,8 +41,8 @@ def blog(tmp_path_factory):
 
 def test_blog_table_setup_and_relative_figures(blog):
     text = blog.read_text(encoding="utf-8")
-    assert text.startswith("## 話題分類\n\nSetup: 東北BERT, 多言語BERT (finetune, majority) on topics; "
-                           "seeds 1, 2, 3; CPU (test-cpu), float32;")
+    assert text.startswith("## 話題分類\n\nSetup: models 東北BERT, 多言語BERT; methods finetune, "
+                           "majority; data topics; seeds 1, 2, 3; CPU (test-cpu), float32;")
     assert "accuracy ×100" in text
     assert "| **92.22 ± 2.76** |" in text and "| *90.00 ± 2.76*   |" in text  # the marks
     assert text.count("**") == 4  # one best per dataset and column (and the legend's)
