@@ -9,11 +9,11 @@ replaces the suite's values of these fields for one model (`for_model`).
 
 from __future__ import annotations
 
-import itertools
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from harness.specs import grid as grids
 from harness.specs.base import Strict
 from harness.specs.field_error import FieldError
 from harness.specs.schedulers import SCHEDULERS, scheduler_problems
@@ -30,7 +30,7 @@ GRID_FIELDS: dict[str, Any] = {"learning_rate": LearningRate, "epochs": Epochs,
                                "batch_size": BatchSize, "warmup_ratio": WarmupRatio,
                                "weight_decay": WeightDecay}
 _LISTS = ", ".join(GRID_FIELDS)
-_ONE_VALUE = {name: TypeAdapter(kind) for name, kind in GRID_FIELDS.items()}
+_ONE_VALUE = {name: grids.one_value(kind) for name, kind in GRID_FIELDS.items()}
 
 
 def _values(kind):
@@ -39,28 +39,12 @@ def _values(kind):
 
 def check_value(name: str, value: Any) -> Any:
     """One value of a grid field, validated as the field validates it (ValueError if bad)."""
-    try:
-        return _ONE_VALUE[name].validate_python(value)
-    except ValidationError as e:
-        raise ValueError(e.errors()[0]["msg"]) from None
+    return _ONE_VALUE[name](value)
 
 
 def check_grid_value(name: str, value: Any) -> Any:
     """A grid field's value: one value, or a non-empty list of distinct values (each checked)."""
-    if not isinstance(value, list):
-        return check_value(name, value)
-    if not value:
-        raise ValueError("an empty list: give at least one value")
-    out = []
-    for i, item in enumerate(value):
-        try:
-            checked = check_value(name, item)
-        except ValueError as e:
-            raise FieldError(str(i), str(e)) from None
-        if checked in out:
-            raise FieldError(str(i), f"repeats {item!r}")
-        out.append(checked)
-    return out
+    return grids.check_grid_value(value, lambda item: check_value(name, item))
 
 
 class ModelTraining(Strict):
@@ -190,14 +174,7 @@ class TrainingSpec(Strict):
         """(the grid values of one configuration, the scalar settings with them) for every
         combination, in suite order: the first field's values outermost. One ({}, self) when no
         field is a list."""
-        grid, base = self.grid(), self.scalar()
-        if not grid:
-            return [({}, base)]
-        out = []
-        for combo in itertools.product(*grid.values()):
-            values = dict(zip(grid, combo))
-            out.append((values, base.model_copy(update=values)))
-        return out
+        return grids.expand(self.grid(), self.scalar())
 
     def with_values(self, values: dict) -> "TrainingSpec":
         """One configuration given by value (a search's point): checked like the suite's."""

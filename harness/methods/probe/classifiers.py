@@ -8,37 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from harness.specs.field_error import FieldError
+from harness.specs.grid import check_grid_value, expand, one_value
 
 PositiveC = Annotated[float, Field(gt=0)]
-_ONE_C = TypeAdapter(PositiveC)
+_ONE_C = one_value(PositiveC)
 GridC = PositiveC | Annotated[list[PositiveC], Field(min_length=1)]
 
 
 def _check_c(v):
     """C: one value, or a list of distinct values (a grid selected on validation)."""
-    def one(x):
-        try:
-            return _ONE_C.validate_python(x)
-        except ValidationError as e:
-            raise ValueError(e.errors()[0]["msg"]) from None
-
-    if not isinstance(v, list):
-        return one(v)
-    if not v:
-        raise ValueError("an empty list: give at least one value")
-    out = []
-    for i, x in enumerate(v):
-        try:
-            checked = one(x)
-        except ValueError as e:
-            raise FieldError(str(i), str(e)) from None
-        if checked in out:
-            raise FieldError(str(i), f"repeats {x!r}")
-        out.append(checked)
-    return out
+    return check_grid_value(v, _ONE_C)
 
 
 class _Spec(BaseModel):
@@ -63,13 +44,7 @@ class _Spec(BaseModel):
         """(grid values, scalar spec) per combination of the list-valued settings; one ({}, self)
         when none is a list (a list of one value is that value)."""
         single = {k: v[0] for k, v in self.model_dump().items() if isinstance(v, list) and len(v) == 1}
-        base, grid = (self.model_copy(update=single) if single else self), self.grid()
-        if not grid:
-            return [({}, base)]
-        import itertools
-
-        return [(dict(zip(grid, combo)), base.model_copy(update=dict(zip(grid, combo))))
-                for combo in itertools.product(*grid.values())]
+        return expand(self.grid(), self.model_copy(update=single) if single else self)
 
 
 class LogisticRegressionSpec(_Spec):
