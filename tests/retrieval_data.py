@@ -4,27 +4,18 @@ accepts (jsonl corpus, csv queries, tsv qrels; a BEIR folder; reranking rows).""
 
 from __future__ import annotations
 
-import csv
 import json
 import random
 from pathlib import Path
 
 import tiny_models
+from conftest import write_csv
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    return path
-
-
-def write_table(path: Path, rows: list[dict], delimiter: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), delimiter=delimiter)
-        writer.writeheader()
-        writer.writerows(rows)
     return path
 
 
@@ -51,8 +42,8 @@ def corpus_and_queries(n_docs: int = 120, n_queries: int = 30, seed: int = 0):
 def write_retrieval(root: Path, seed: int = 0) -> dict[str, Path]:
     corpus, queries, qrels = corpus_and_queries(seed=seed)
     return {"corpus": write_jsonl(root / "corpus.jsonl", corpus),
-            "queries": write_table(root / "queries.csv", queries, ","),
-            "qrels": write_table(root / "qrels.tsv", qrels, "\t")}
+            "queries": write_csv(root / "queries.csv", queries, ","),
+            "qrels": write_csv(root / "qrels.tsv", qrels, "\t")}
 
 
 def write_beir(root: Path, seed: int = 1) -> Path:
@@ -62,8 +53,8 @@ def write_beir(root: Path, seed: int = 1) -> Path:
     write_jsonl(root / "corpus.jsonl", corpus)
     write_jsonl(root / "queries.jsonl", queries)
     dev = {r["query-id"] for r in qrels[:10]}
-    write_table(root / "qrels" / "dev.tsv", [r for r in qrels if r["query-id"] in dev], "\t")
-    write_table(root / "qrels" / "test.tsv", [r for r in qrels if r["query-id"] not in dev], "\t")
+    write_csv(root / "qrels" / "dev.tsv", [r for r in qrels if r["query-id"] in dev], "\t")
+    write_csv(root / "qrels" / "test.tsv", [r for r in qrels if r["query-id"] not in dev], "\t")
     return root
 
 
