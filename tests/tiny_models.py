@@ -111,6 +111,7 @@ def make_tiny_japanese_bert(
     texts: list[str],
     *,
     dic: str = "unidic_lite",
+    subword: str = "wordpiece",
     vocab_size: int = 2000,
     max_position_embeddings: int = 128,
     **shape: int,
@@ -120,6 +121,8 @@ def make_tiny_japanese_bert(
     ``dic`` is the MeCab dictionary ("unidic_lite" or "ipadic"). The vocab holds the special
     tokens, the MeCab words of ``texts`` and a character fallback (every seen character plus
     all kana, ASCII letters, digits and punctuation, bare and as ``##``-continuation).
+    ``subword="character"`` splits MeCab words into characters instead (as cl-tohoku's
+    ``-char`` models): the vocab is the special tokens and the characters alone.
     """
     from transformers import BertJapaneseTokenizer
 
@@ -131,12 +134,17 @@ def make_tiny_japanese_bert(
     vocab_file.write_text("\n".join(SPECIAL_TOKENS) + "\n", encoding="utf-8")
     segmenter = BertJapaneseTokenizer(str(vocab_file), word_tokenizer_type="mecab", mecab_kwargs=mecab_kwargs)
     counts: Counter[str] = Counter(word for text in texts for word in segmenter.word_tokenizer.tokenize(text))
-    vocab_file.write_text("\n".join(_wordpiece_vocab(counts, vocab_size, _JA_FALLBACK_CHARS)) + "\n", encoding="utf-8")
+    if subword == "character":
+        chars = sorted({ch for word in counts for ch in word} | set(_JA_FALLBACK_CHARS))
+        vocab = list(dict.fromkeys([*SPECIAL_TOKENS, *chars]))
+    else:
+        vocab = _wordpiece_vocab(counts, vocab_size, _JA_FALLBACK_CHARS)
+    vocab_file.write_text("\n".join(vocab) + "\n", encoding="utf-8")
     tokenizer = BertJapaneseTokenizer(
         str(vocab_file),
         do_lower_case=False,
         word_tokenizer_type="mecab",
-        subword_tokenizer_type="wordpiece",
+        subword_tokenizer_type=subword,
         mecab_kwargs=mecab_kwargs,
         model_max_length=max_position_embeddings,
     )

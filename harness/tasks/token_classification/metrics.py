@@ -1,0 +1,86 @@
+"""Entity-level precision, recall and F1 with seqeval, strict IOB2 mode, micro-averaged, and
+the same per entity type.
+
+Gold and predicted entities are character spans; each text is written out as one IOB2 tag per
+character (`B-X` on an entity's first character, `I-X` on the rest, `O` elsewhere) and seqeval
+(`mode="strict", scheme=IOB2`) scores those sequences. An entity then counts as found exactly
+when type, first and last character agree: the score does not depend on the tokenizer (an
+entity a tokenizer cannot express is a miss) and equals the word-level score for word-list data
+(word boundaries are character boundaries). `counts` gives the per-text true positives and
+entity counts the bootstrap resamples; a test keeps it equal to seqeval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MICRO = ("precision", "recall", "f1")
+
+
+def char_tags(length: int, entities: list[dict]) -> list[str]:
+    tags = ["O"] * length
+    for e in entities:
+        tags[e["start"]] = f"B-{e['type']}"
+        for i in range(e["start"] + 1, e["end"]):
+            tags[i] = f"I-{e['type']}"
+    return tags
+
+
+@dataclass(frozen=True)
+class NERScores:
+    precision: float
+    recall: float
+    f1: float
+    per_type: dict[str, dict[str, float]]  # type -> precision, recall, f1, support
+
+    def as_metrics(self) -> dict[str, float]:
+        return {"entity_precision": self.precision, "entity_recall": self.recall,
+                "entity_f1": self.f1}
+
+
+def score(texts: list[str], gold: list[list[dict]], predicted: list[list[dict]],
+          types: list[str]) -> NERScores:
+    """seqeval strict IOB2 over character tags; every type of `types` in the table (support 0
+    included), micro averages over all."""
+    from seqeval.metrics import classification_report
+    from seqeval.scheme import IOB2
+
+    y_true = [char_tags(len(t), g) for t, g in zip(texts, gold)]
+    y_pred = [char_tags(len(t), p) for t, p in zip(texts, predicted)]
+    if not any(g for g in gold) and not any(p for p in predicted):
+        return NERScores(0.0, 0.0, 0.0, {t: _row(0, 0, 0, 0) for t in types})
+    report = classification_report(y_true, y_pred, mode="strict", scheme=IOB2,
+                                   output_dict=True, zero_division=0)
+    per_type = {}
+    for t in types:
+        r = report.get(t)
+        per_type[t] = ({"precision": float(r["precision"]), "recall": float(r["recall"]),
+                        "f1": float(r["f1-score"]), "support": int(r["support"])}
+                       if r else _row(0, 0, 0, 0))
+    micro = report["micro avg"]
+    return NERScores(float(micro["precision"]), float(micro["recall"]), float(micro["f1-score"]),
+                     per_type)
+
+
+def _row(p, r, f, support) -> dict:
+    return {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(support)}
+
+
+def counts(gold: list[list[dict]], predicted: list[list[dict]]) -> list[tuple[int, int, int]]:
+    """(exact matches, predicted entities, gold entities) per text."""
+    out = []
+    for g, p in zip(gold, predicted):
+        keys = {(e["start"], e["end"], e["type"]) for e in g}
+        hits = sum(1 for e in p if (e["start"], e["end"], e["type"]) in keys)
+        out.append((hits, len(p), len(g)))
+    return out
+
+
+def micro_from_counts(rows: list[tuple[int, int, int]]) -> tuple[float, float, float]:
+    tp = sum(r[0] for r in rows)
+    n_pred = sum(r[1] for r in rows)
+    n_gold = sum(r[2] for r in rows)
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
