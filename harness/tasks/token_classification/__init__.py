@@ -1,0 +1,1 @@
+"""Token classification (named entities as character spans or IOB2 word tags)."""
