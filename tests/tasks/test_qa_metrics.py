@@ -43,7 +43,7 @@ def test_max_over_gold_answers():
 
 
 @pytest.mark.parametrize("normalization", ["squad", "jglue"])
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(pred=answer, golds=st.lists(answer, min_size=1, max_size=3))
 def test_per_question_scores_equal_the_reference(normalization, pred, golds):
     ref = REFERENCES[normalization]
@@ -58,8 +58,9 @@ def test_detects_japanese_data():
     assert choice == "squad" and "0%" in why
 
 
-@pytest.mark.parametrize("normalization", ["squad", "jglue"])
-def test_jsquad_means_equal_the_reference_scripts(normalization):
+@pytest.fixture(scope="module")
+def jsquad_baseline():
+    """(gold answers, baseline predictions) by question id, a quarter of JSQuAD valid."""
     path = span_data.jsquad_file(SHARED_DATA, "valid")
     if not path.is_file():
         pytest.skip(f"shared JSQuAD not found at {path}")
@@ -67,11 +68,17 @@ def test_jsquad_means_equal_the_reference_scripts(normalization):
 
     data = json.loads(path.read_text(encoding="utf-8"))
     golds, preds = {}, {}
-    for article in data["data"]:
+    for article in data["data"][::4]:
         for para in article["paragraphs"]:
             for qa in para["qas"]:
                 golds[qa["id"]] = [a["text"] for a in qa["answers"]]
                 preds[qa["id"]] = overlap_answer(qa["question"], para["context"]).text
+    return golds, preds
+
+
+@pytest.mark.parametrize("normalization", ["squad", "jglue"])
+def test_jsquad_means_equal_the_reference_scripts(normalization, jsquad_baseline):
+    golds, preds = jsquad_baseline
     ours = score([preds[q] for q in golds], list(golds.values()), normalization)
     ref = REFERENCES[normalization].evaluate(golds, preds)
     for key in ("exact_match", "f1"):
