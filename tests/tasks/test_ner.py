@@ -194,3 +194,54 @@ def test_shared_ner_gold_round_trips_through_units(shared_span_tokenizers, minil
                 total += len(gold)
                 back_exact += len(want)
             assert back_exact >= floor[name, label_all] * total, (name, label_all)
+
+
+def test_encoded_rows_decode_back_to_the_gold_entities(tiny_span_berts, minilm_dir):
+    """Rows → one-hot logits at the labels → predicted_entities: the gold spans (all are
+    expressible here); a sentence cut at max_length loses the entities of its tail, only."""
+    import numpy as np
+
+    from harness.tasks.pair_template import PairTemplate
+    from harness.tasks.token_classification.encoding import (
+        LABELS,
+        UNIT_SPANS,
+        UNIT_TOKENS,
+        encode_sentences,
+        predicted_entities,
+    )
+
+    types = ["人名", "地名", "法人名"]
+    batch = {"text": [TEXT, "大阪。"], "entities": [spans(ENTS), [{"start": 0, "end": 2, "type": "地名"}]],
+             "words": [[], []]}
+    for tok in (tokenizer(tiny_span_berts["ipadic-wordpiece"]), tokenizer(minilm_dir)):
+        template = PairTemplate.probe(tok)
+        for max_length in (128, 8):
+            out = encode_sentences(batch, tok, template, max_length, types, label_all_tokens=True)
+            for k, (labels, ids) in enumerate(zip(out[LABELS], out["input_ids"])):
+                assert len(ids) <= max_length and ids[0] == tok.cls_token_id
+                logits = np.zeros((len(ids), 1 + 2 * len(types)))
+                for i, lab in enumerate(labels):
+                    logits[i, max(lab, 0)] = 1.0
+                got = predicted_entities(logits, out[UNIT_TOKENS][k], out[UNIT_SPANS][k], types)
+                covered = out[UNIT_SPANS][k][-1][1] if out[UNIT_SPANS][k] else 0
+                whole = [e for e in batch["entities"][k] if e["end"] <= covered]
+                assert [e for e in got if e in batch["entities"][k]] == whole
+                assert len(got) - len(whole) <= 1  # the head of an entity cut in two
+                if max_length == 128:
+                    assert got == batch["entities"][k]
+
+
+def test_span_facts_count_and_warn(minilm_dir):
+    from harness.tasks.span_facts import ner_facts, warning
+    from harness.tasks.token_classification.reading import to_dataset
+
+    ds = to_dataset([{"text": "ロジックは東京にある", "words": [],
+                      "entities": [{"start": 0, "end": 4, "type": "製品名"},
+                                   {"start": 5, "end": 7, "type": "地名"}]}])
+    facts = ner_facts(ds, tokenizer(minilm_dir), 64, label_all_tokens=False)
+    # MiniLM's words: ロジックは (ロ ##シ ##ッ ##ク ##は), 東, 京, にある: the product ends inside a word
+    assert facts["entities"] == 2 and facts["inexpressible_entities"] == 1
+    assert facts["inexpressible_other_setting"] == 0
+    line = warning(facts, "entities")
+    assert line.startswith("1 entities (50.0%) begin or end inside a word") and "0.0%" in line
+    assert warning({**facts, "inexpressible_share": 0.01}, "entities") is None

@@ -141,3 +141,19 @@ def jsquad_slice(path: str) -> dict:
     """Every 10th question of a JSQuAD file, read and checked by harness, as a batch."""
     ds = read_file(path, "json", "files.train")
     return ds.select(range(0, len(ds), 10))[:]
+
+
+def test_qa_facts_count_inexpressible_answers_and_windows(tiny_span_berts):
+    from harness.tasks.extractive_qa.reading import to_dataset
+    from harness.tasks.span_facts import qa_facts
+
+    tok = tokenizer(tiny_span_berts["unidic-wordpiece"])
+    rs = rows()
+    inside = LONG.index("小笠原諸島") + 1  # starts inside a word: no token starts there
+    rs.append({**rs[0], "id": "q3", "answers": {"text": [LONG[inside:inside + 3]],
+                                                 "answer_start": [inside]}})
+    facts = qa_facts(to_dataset(rs), tok, WindowSettings(max_length=48, doc_stride=16,
+                                                         max_query_length=12))
+    assert facts["answers"] == 3 and facts["inexpressible_answers"] == 1
+    assert facts["questions"] == 3 and facts["windows_per_question_max"] > 2
+    assert facts["offsets"] == "aligned"
