@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.data.load import DataError, prepare
+from harness.data.load import DataError
 from harness.errors import SuiteErrors
 from harness.hub import HubError
 from harness.inspection.data_facts import data_facts
 from harness.inspection.tokenizer_fit import tokenizer_fit
+from harness.tasks.prepare import prepare
 
 
 class _Memo:

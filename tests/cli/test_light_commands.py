@@ -24,7 +24,7 @@ def test_validate_is_light(tiny_bert, english_data, tmp_path):
     proc = light("validate", str(suite))
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY=\n" in proc.stderr
-    assert "plan        2 trials (1 to train, 1 majority baselines)" in proc.stdout
+    assert "plan        2 trials (1 to train, 1 baselines)" in proc.stdout
 
 
 @pytest.mark.slow  # a subprocess each
