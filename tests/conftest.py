@@ -275,7 +275,9 @@ SPAN_TEXTS = [
     "東京タワーは東京都港区にある電波塔で、1958年に完成した。",
     "ソニーは日本の電機メーカーである。ＡＢＣ放送とｶﾞｷﾞの㌔も書く。",
     "山田太郎は株式会社サンプルの社長で、大阪に住んでいる。",
-] + tiny_models.japanese_texts(n=200, seed=0)[0]
+] + tiny_models.japanese_texts(n=200, seed=0)[0] \
+    + [t for r in tiny_models.japanese_qa_rows(60, seed=9) for t in (r["question"], r["context"])] \
+    + [r["text"] for r in tiny_models.japanese_ner_rows(60, seed=9)]
 SPAN_TOKENIZER_KINDS = {"unidic-wordpiece": ("unidic_lite", "wordpiece"),
                         "ipadic-wordpiece": ("ipadic", "wordpiece"),
                         "unidic-character": ("unidic_lite", "character")}

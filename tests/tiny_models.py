@@ -236,3 +236,55 @@ def japanese_texts(n: int = 200, seed: int = 0) -> tuple[list[str], list[str]]:
         )
         names.append(label)
     return texts, names
+
+
+_JA_NAMES = ["山田", "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "中村", "小林", "加藤", "吉田", "松本"]
+_JA_CITIES = ["東京", "大阪", "京都", "札幌", "福岡", "名古屋", "神戸", "仙台", "横浜", "広島"]
+_JA_FOODS = ["寿司", "ラーメン", "カレー", "天ぷら", "うどん", "そば", "焼肉", "餃子"]
+_JA_COMPANIES = ["山田商事", "東西電機", "みらい銀行", "青空食品", "北斗製作所", "さくら運輸"]
+_JA_QA = [("{name}はどこに住んでいますか。", "city"), ("{name}の好きな食べ物は何ですか。", "food"),
+          ("{name}は何年に生まれましたか。", "year")]
+
+
+def japanese_qa_rows(n: int = 240, seed: int = 0) -> list[dict]:
+    """``n`` SQuAD-style questions over templated Japanese contexts (flat rows: id, question,
+    context, answers {text, answer_start}); the answer is the slot the question names."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        name = rng.choice(_JA_NAMES)
+        slots = {"city": rng.choice(_JA_CITIES), "food": rng.choice(_JA_FOODS),
+                 "year": str(rng.randrange(1950, 2010))}
+        parts = [f"{name}は{slots['city']}に住んでいる。", f"{name}の好きな食べ物は{slots['food']}だ。",
+                 f"{name}は{slots['year']}年に生まれた。"]
+        rng.shuffle(parts)
+        context = f"{name} [SEP] " + "".join(parts)
+        question, slot = _JA_QA[i % len(_JA_QA)]
+        answer = slots[slot]
+        start = context.index(answer, len(name) + 7)
+        rows.append({"id": f"q{i}", "question": question.format(name=name), "context": context,
+                     "answers": {"text": [answer], "answer_start": [start]}})
+    return rows
+
+
+def japanese_ner_rows(n: int = 240, seed: int = 0) -> list[dict]:
+    """``n`` templated Japanese sentences with character-span entities (人名, 法人名, 地名), in
+    the Wikipedia NER set's format: {text, entities: [{name, span: [start, end), type}]}."""
+    rng = random.Random(seed)
+    templates = ["{人名}は{法人名}の社長で、{地名}に住んでいる。", "{地名}にある{法人名}で{人名}が働く。",
+                 "昨日、{人名}は{地名}へ行った。", "{法人名}は{地名}に工場を建てた。", "今日は雨が降った。"]
+    rows = []
+    for _ in range(n):
+        template = rng.choice(templates)
+        values = {"人名": rng.choice(_JA_NAMES) + rng.choice(["太郎", "花子", "一郎"]),
+                  "法人名": rng.choice(_JA_COMPANIES), "地名": rng.choice(_JA_CITIES)}
+        text, entities = "", []
+        for piece in template.replace("{", "}").split("}"):
+            if piece in values:
+                entities.append({"name": values[piece], "span": [len(text), len(text) + len(values[piece])],
+                                 "type": piece})
+                text += values[piece]
+            else:
+                text += piece
+        rows.append({"text": text, "entities": entities})
+    return rows

@@ -54,7 +54,8 @@ def inspect_suite(path: str | Path) -> dict:
             tokenizer, problem = None, (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
         for name, prepared in datasets.items():
             data = data_facts(prepared)
-            fit = tokenizer_fit(tokenizer, prepared.splits, model.max_length) if tokenizer else None
+            fit = tokenizer_fit(tokenizer, prepared.splits, model.max_length, task=prepared.task,
+                                info=prepared.info) if tokenizer else None
             warnings = (fit["warnings"] if fit else []) + data["warnings"]
             verdict = (f"not checked: tokenizer did not load ({problem})" if problem
                        else "warning: " + "; ".join(warnings) if warnings

@@ -51,9 +51,14 @@ def _lengths(tokenizer, ds, has_pair: bool, unk_id):
     return {c: column_values(counted, c) for c in ("n_tokens", "n_words", "n_unk")}
 
 
-def tokenizer_fit(tokenizer, splits, max_length: int, seed: int = 0) -> dict:
+def tokenizer_fit(tokenizer, splits, max_length: int, seed: int = 0, task=None,
+                  info=None) -> dict:
     """Facts (JSON-ready) about `tokenizer` on the prepared splits (a DatasetDict with text,
-    optional text_pair). Percentiles are over rows of all splits together."""
+    optional text_pair; a span task's texts through `task.fit_view`, and what the tokenizer can
+    express of its gold spans under `spans`). Percentiles are over rows of all splits together."""
+    spans = task.span_facts(tokenizer, splits, max_length, info) if task is not None else None
+    if task is not None:
+        splits = {name: task.fit_view(ds) for name, ds in splits.items()}
     has_pair = PAIR in splits["train"].column_names
     unk_id = tokenizer.unk_token_id
     tokens, words, unks = [], [], []
@@ -85,6 +90,8 @@ def tokenizer_fit(tokenizer, splits, max_length: int, seed: int = 0) -> dict:
         "example_text": first[TEXT] + (f" ||| {first[PAIR]}" if has_pair else ""),
         "example_tokens": tokenizer.convert_ids_to_tokens(example_ids),
     }
+    if spans is not None:
+        facts["spans"] = spans
     facts["warnings"] = fit_warnings(facts)
     return facts
 
@@ -95,7 +102,9 @@ def fit_warnings(facts: dict) -> list[str]:
         out.append(f"[UNK] rate {facts['unk_rate']:.1%} ({facts['unk_tokens']:,} of "
                    f"{facts['tokens_total']:,} tokens; threshold {UNK_RATE_WARN:.0%}): the "
                    "tokenizer's vocabulary does not cover this text")
-    if facts["truncated_share"] > TRUNCATED_SHARE_WARN:
+    spans = facts.get("spans") or {}
+    out += spans.get("warnings", [])
+    if facts["truncated_share"] > TRUNCATED_SHARE_WARN and not spans.get("windowed"):
         out.append(f"{facts['truncated_share']:.1%} of rows truncated at max_length "
                    f"{facts['max_length']} ({facts['truncated_rows']:,} of {facts['rows']:,}; "
                    f"threshold {TRUNCATED_SHARE_WARN:.0%}; p95 {facts['tokens_p95']:.0f}, "

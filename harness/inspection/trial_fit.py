@@ -16,6 +16,8 @@ def trial_tokenizer_fit(trial, ctx) -> dict | None:
 
     def make():
         tokenizer = load_tokenizer(spec, ctx)  # the same cached tokenizer the fine-tune uses
-        return tokenizer_fit(tokenizer, ctx.prepared(trial.dataset).splits, spec.max_length)
+        data = ctx.prepared(trial.dataset)
+        return tokenizer_fit(tokenizer, data.splits, spec.max_length, task=data.task,
+                             info=data.info)
 
     return ctx.cached(("tokenizer_fit", spec.display_name, trial.dataset.name, spec.max_length), make)

@@ -2,7 +2,8 @@
 
 A task type (harness.tasks) names its family: `labels` (class or choice ids: classification,
 multiple choice; harness.metrics.registry), `scores` (real values: regression;
-harness.metrics.scores). A new family is one module with METRICS, DEFAULT, RANGES and
+harness.metrics.scores), `answers` (answer texts: extractive QA; harness.metrics.answers),
+`entities` (character-span entities: token classification; harness.metrics.entities). A new family is one module with METRICS, DEFAULT, RANGES and
 GREATER_IS_BETTER and one line in FAMILIES. The same name may mean a family's own standard
 (`f1` of labels is binary F1; a span family's `f1` is its overlap F1).
 """
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from harness.metrics import registry, scores
+from harness.metrics import answers, entities, registry, scores
 
-FAMILIES: dict[str, ModuleType] = {"labels": registry, "scores": scores}
+FAMILIES: dict[str, ModuleType] = {"labels": registry, "scores": scores, "answers": answers,
+                                   "entities": entities}
 
 
 def names(family: str) -> list[str]:

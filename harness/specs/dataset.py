@@ -53,6 +53,38 @@ class DatasetSpec(Strict):
     choices_column: str | None = Field(
         None, description="Multiple choice: one column holding the list of choices (instead of "
                           "choice_columns).")
+    # extractive_qa (docs/span-tasks.md): SQuAD-v1.1 JSON, or flat rows with these columns
+    question_column: str | None = Field(None, description="Extractive QA: the question (default question).")
+    context_column: str | None = Field(None, description="Extractive QA: the context (default context).")
+    answers_column: str | None = Field(
+        None, description="Extractive QA: gold answers {text: [...], answer_start: [...]} "
+                          "(character offsets into the context; default answers).")
+    id_column: str | None = Field(None, description="Extractive QA: the question id (default id).")
+    doc_stride: int | None = Field(
+        None, ge=0, description="Extractive QA: context tokens shared by consecutive windows of a "
+                                "long context (default 128).")
+    max_query_length: int | None = Field(
+        None, ge=1, description="Extractive QA: question tokens kept (default 64).")
+    n_best_size: int | None = Field(
+        None, ge=1, description="Extractive QA: best start and end tokens paired per window (default 20).")
+    max_answer_length: int | None = Field(
+        None, ge=1, description="Extractive QA: longest answer in tokens (default 30).")
+    answer_normalization: Literal["squad", "jglue"] | None = Field(
+        None, description="Extractive QA: EM/F1 as the official SQuAD v1.1 script (squad) or JGLUE's "
+                          "patch (jglue: character F1, trailing 。 stripped). Default: jglue for "
+                          "Japanese contexts, else squad.")
+    # token_classification: text + character-span entities, or word and tag lists
+    entities_column: str | None = Field(
+        None, description="Token classification: entities [{span: [start, end), type}] of the text "
+                          "(default entities).")
+    words_column: str | None = Field(
+        None, description="Token classification, word-list data: the words (with tags_column).")
+    tags_column: str | None = Field(
+        None, description="Token classification, word-list data: IOB2 tags (strings, or ids named by "
+                          "label_names or a ClassLabel).")
+    label_all_tokens: bool | None = Field(
+        None, description="Token classification: tag every sub-word token (true) or only each "
+                          "word's first (false, the default).")
     metrics: list[MetricRef] | None = Field(
         None, description="This dataset's metrics (default: the suite's metrics that apply to its "
                           "task type, else the task type's defaults).")
@@ -118,6 +150,9 @@ class DatasetSpec(Strict):
                                  else "needs at least one metric")
             if self.main_metric is not None and self.main_metric not in names:
                 raise FieldError("main_metric", f"{self.main_metric!r} is not one of metrics")
+        if (self.words_column is None) != (self.tags_column is None):
+            raise FieldError("tags_column" if self.tags_column is None else "words_column",
+                             "word-list data needs both words_column and tags_column")
         if self.test_size + self.validation_size >= 0.9:
             raise FieldError("test_size", "test_size + validation_size leaves too little train")
         return self

@@ -81,6 +81,10 @@ def check_suite(loaded: LoadedSuite,
         findings.append(Finding(item, "ok", f"{how} {task.name}: {summary['summary']}; {sizes}; "
                                             f"metrics {', '.join(r.name for r in refs)} (main "
                                             f"{main}){where}"))
+        for model in suite.models:
+            for fld, message in task.model_problems(spec, model.max_length):
+                errors.append(loaded.error(f"model {model.display_name}: {message}",
+                                           ("datasets", i, fld)))
         names = summary["label_names"]
         if task.family == "labels" and len(names) != 2:
             binary = [m.name for m in refs if m.name in BINARY_ONLY and not m.evaluate]

@@ -75,6 +75,8 @@ class TaskType:
     overview_metrics: ClassVar[tuple[str, ...]] = ()
     head_class: ClassVar[str] = "AutoModelForSequenceClassification"
     description: ClassVar[str] = ""
+    # Spec fields only this task type reads (registry.foreign_fields refuses them elsewhere).
+    own_fields: ClassVar[tuple[str, ...]] = ()
 
     # -- which datasets ---------------------------------------------------------------------
     def declared_by(self, spec: DatasetSpec) -> bool:
@@ -90,6 +92,13 @@ class TaskType:
         return []
 
     # -- preparation --------------------------------------------------------------------------
+    def load_raw(self, spec: DatasetSpec):
+        """The dataset as stored, a DatasetDict keyed by harness split names (a task type whose
+        files are not tables, like SQuAD JSON, reads them itself)."""
+        from harness.data.load import load_raw
+
+        return load_raw(spec)
+
     def info(self, spec: DatasetSpec, raw) -> TaskInfo:
         """Derived from the raw splits (label names in the user's order, …)."""
         return TaskInfo()
@@ -106,14 +115,32 @@ class TaskType:
         """Per split, JSON-ready: rows and what the report's notes need."""
         return {"rows": len(ds)}
 
+    def model_problems(self, spec: DatasetSpec, max_length: int) -> list[tuple[str, str]]:
+        """(dataset field, message) for settings a model's max_length cannot serve (validate
+        checks every model × dataset before anything runs)."""
+        return []
+
+    def fit_view(self, ds):
+        """The split as TEXT (and PAIR) columns, for the tokenizer-fit facts (tokens per row,
+        [UNK] rate): the canonical split itself for sequence tasks."""
+        return ds
+
+    def span_facts(self, tokenizer, splits, max_length: int, info: TaskInfo) -> dict | None:
+        """Per split, what this tokenizer can express of the gold spans (span tasks;
+        harness.tasks.span_facts), with `warnings`; None for sequence tasks."""
+        return None
+
     def summary(self, info: TaskInfo) -> str:
         """validate's description of the prepared data ('3 labels (a, b, c)')."""
         return self.name
 
     # -- fine-tuning ----------------------------------------------------------------------------
-    def encoder(self, tokenizer_dir: str, max_length: int, tokenizer=None):
+    def encoder(self, tokenizer_dir: str, max_length: int, tokenizer=None,
+                info: TaskInfo | None = None):
         """A picklable batch function for `datasets.map(batched=True)`: canonical columns in,
-        model inputs + `length` (tokens per row, for length grouping) + LABEL out."""
+        model inputs + `length` (tokens per row, for length grouping) + LABEL out. Span tasks
+        emit *feature rows* (a question becomes one row per context window) and read their
+        settings (doc_stride, entity types) from `info`."""
         raise NotImplementedError
 
     def collator(self, tokenizer, pad_to_multiple_of: int | None):
@@ -132,6 +159,21 @@ class TaskType:
         """Outputs of rows (row order, or the Trainer's evaluation order with its label ids)
         and their truth -> Predictions."""
         raise NotImplementedError
+
+    def decode_split(self, outputs, features, examples, info: TaskInfo,
+                     y_true: np.ndarray | None = None) -> Predictions:
+        """Outputs of a tokenized split's rows (`features`, in row order) -> Predictions per
+        example of the canonical split (`examples`). Where a row is an example (sequence
+        tasks) that is `decode`; span tasks group feature rows (QA windows) and read their
+        token-level outputs (ragged rows: padded to the longest, each row read to its own
+        length) back to characters."""
+        return self.decode(outputs, self.truth(examples, info) if y_true is None else y_true, info)
+
+    def eval_logits(self, logits):
+        """What the Trainer keeps per evaluation batch of the model's logits (its
+        `preprocess_logits_for_metrics`): the first output for sequence tasks; span tasks may
+        keep more (QA: start and end logits stacked)."""
+        return logits[0] if isinstance(logits, tuple) else logits
 
     # -- scores and baselines -----------------------------------------------------------------
     def default_metrics(self) -> list[str]:

@@ -53,7 +53,7 @@ class Classification(TaskType):
         names = info.label_names
         return f"{len(names)} labels ({', '.join(names[:6])}{', ...' if len(names) > 6 else ''})"
 
-    def encoder(self, tokenizer_dir: str, max_length: int, tokenizer=None):
+    def encoder(self, tokenizer_dir: str, max_length: int, tokenizer=None, info=None):
         return TextEncoder(tokenizer_dir, max_length, tokenizer)
 
     def head(self, source: str, info: TaskInfo, trust_remote_code: bool = False):

@@ -13,9 +13,18 @@ LENGTH = "length"
 class Encoder:
     """The tokenizer of `tokenizer_dir` (or the one given, in this process), loaded once."""
 
+    # Rows out are not rows in (a question becomes one row per context window): every input
+    # column is dropped, the encoder keeps what it needs.
+    drops_all_columns = False
+
     def __init__(self, tokenizer_dir: str, max_length: int, tokenizer=None):
         self.tokenizer_dir, self.max_length = tokenizer_dir, max_length
         self._tokenizer = tokenizer
+
+    def key(self) -> dict:
+        """What besides the tokenizer, the data and max_length decides the output (doc_stride,
+        entity types…): it enters the tokenize cache key."""
+        return {}
 
     def __getstate__(self):
         return {**self.__dict__, "_tokenizer": None}

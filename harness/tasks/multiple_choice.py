@@ -93,7 +93,7 @@ class MultipleChoice(TaskType):
         n = info.extra["num_choices"]
         return f"multiple choice: {n} choices a question (chance {1 / n:.3f})"
 
-    def encoder(self, tokenizer_dir: str, max_length: int, tokenizer=None):
+    def encoder(self, tokenizer_dir: str, max_length: int, tokenizer=None, info=None):
         return ChoiceEncoder(tokenizer_dir, max_length, tokenizer)
 
     def collator(self, tokenizer, pad_to_multiple_of: int | None):

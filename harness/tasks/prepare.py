@@ -18,7 +18,7 @@ from harness.data.load import LABEL, DataError, file_field, load_raw
 from harness.data.split import carve_missing_splits, take
 from harness.specs.dataset import DatasetSpec
 from harness.tasks.base import TaskInfo, TaskType
-from harness.tasks.registry import declared, inferred
+from harness.tasks.registry import declared, foreign_fields, inferred
 
 CODE = tuple(sorted({*PREPARING_CODE, *Path(__file__).resolve().parent.rglob("*.py")}))
 
@@ -47,11 +47,11 @@ def prepare(spec: DatasetSpec, raw=None) -> PreparedData:
     import datasets
 
     task = declared(spec)
-    for fld, message in (task.spec_problems(spec) if task else []):
+    for fld, message in (task.spec_problems(spec) + foreign_fields(spec, task) if task else []):
         raise DataError(message, field=fld)
-    raw = raw if raw is not None else load_raw(spec)
+    raw = raw if raw is not None else task.load_raw(spec) if task else load_raw(spec)
     task = task or inferred(spec, raw)
-    for fld, message in task.spec_problems(spec):
+    for fld, message in task.spec_problems(spec) + foreign_fields(spec, task):
         raise DataError(message, field=fld)
     info = task.info(spec, raw)
     splits = {split: task.canonical(spec, split, ds, info) for split, ds in raw.items()}

@@ -12,6 +12,8 @@ from harness.tasks.base import TaskType
 PLUGINS = (  # one line a task type; inference asks them in this order, classification last
     "harness.tasks.multiple_choice",
     "harness.tasks.regression",
+    "harness.tasks.extractive_qa",
+    "harness.tasks.token_classification",
     "harness.tasks.classification",
 )
 
@@ -43,3 +45,11 @@ def inferred(spec, raw) -> TaskType:
         return found
     return next((t for t in TASKS.values() if t.name != DEFAULT and t.claims(spec, raw["train"])),
                 TASKS[DEFAULT])
+
+
+def foreign_fields(spec, task: TaskType) -> list[tuple[str, str]]:
+    """(field, message) for fields only another task type reads (its `own_fields`) set on a
+    dataset of this one."""
+    return [(f, f"applies to {other.name} datasets, not {task.name}")
+            for other in TASKS.values() if other is not task
+            for f in other.own_fields if f not in task.own_fields and getattr(spec, f) is not None]

@@ -81,7 +81,7 @@ class Regression(TaskType):
         return "regression: scores" + (f" in [{rng[0]:g}, {rng[1]:g}]" if rng else "") \
             + f", train mean {info.extra['train_mean']:.3f}"
 
-    def encoder(self, tokenizer_dir: str, max_length: int, tokenizer=None):
+    def encoder(self, tokenizer_dir: str, max_length: int, tokenizer=None, info=None):
         return TextEncoder(tokenizer_dir, max_length, tokenizer)
 
     def head(self, source: str, info: TaskInfo, trust_remote_code: bool = False):

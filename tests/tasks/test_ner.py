@@ -11,8 +11,8 @@ import span_data
 from conftest import SHARED_DATA
 
 from harness.data.load import DataError, read_table
+from harness.metrics import entities as metrics
 from harness.tasks.offsets import encode_texts
-from harness.tasks.token_classification import metrics
 from harness.tasks.token_classification.baseline import Dictionary
 from harness.tasks.token_classification.reading import NERColumns, canonical, entity_types
 from harness.tasks.token_classification.tags import (
@@ -152,7 +152,7 @@ def test_scores_are_seqevals_and_counts_agree():
     assert got.f1 == f1_score(y_true, y_pred, **kw)
     assert got.precision == precision_score(y_true, y_pred, **kw)
     assert got.recall == recall_score(y_true, y_pred, **kw)
-    assert metrics.micro_from_counts(metrics.counts(gold, pred)) == pytest.approx(
+    assert metrics.micro_from_counts(metrics.row_counts(gold, pred)) == pytest.approx(
         (got.precision, got.recall, got.f1), abs=1e-12)
     assert set(got.per_type) == set(types)
     assert sum(r["support"] for r in got.per_type.values()) == sum(map(len, gold))

@@ -10,14 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from qa_reference_metrics import REFERENCES
 
-from harness.tasks.extractive_qa.baseline import overlap_answer
-from harness.tasks.extractive_qa.metrics import (
+from harness.metrics.answers import (
     detect_normalization,
     normalize_jglue,
     normalize_squad,
     question_scores,
     score,
 )
+from harness.tasks.extractive_qa.baseline import overlap_answer
 
 PIECES = ["The", "the", "a", "An", "cat", "Cat.", ",", "!", "。", "。。", "東京", "タワー", " ",
           "  ", "\t", "an", "theory", "小笠原諸島", "（", "）", "A", "-", "'s", ""]

@@ -106,9 +106,12 @@ def predict_rows(model, dataset, pad, inputs: set[str], batch_size: int, *, auto
             result.batch_rows.append(len(idx))
             result.real_tokens += int(mask.sum())
             result.padded_tokens += int(mask.numel())
-            if logits is None:
-                logits = np.empty((len(order), *out.shape[1:]), dtype=np.float32)
-            logits[idx] = out  # back to row order
+            if logits is None:  # the first batch holds the longest rows (token-level outputs)
+                logits = np.zeros((len(order), *out.shape[1:]), dtype=np.float32)
+            if out.ndim > 2 and out.shape[1] != logits.shape[1]:  # shorter rows: left-aligned
+                logits[idx, :out.shape[1]] = out
+            else:
+                logits[idx] = out  # back to row order
             if memory is not None:
                 memory.sample()
     result.seconds = time.perf_counter() - start
@@ -117,7 +120,7 @@ def predict_rows(model, dataset, pad, inputs: set[str], batch_size: int, *, auto
 
 
 def latency_batch1(model, dataset, pad, inputs: set[str], *, rows: int = LATENCY_ROWS, seed: int = 0,
-                   autocast_dtype=None) -> tuple[float, float]:
+                   autocast_dtype=None, outputs=_logits) -> tuple[float, float]:
     """p50/p95 milliseconds of single-row forwards on a seeded sample of `dataset`'s rows."""
     import torch
 
@@ -127,21 +130,22 @@ def latency_batch1(model, dataset, pad, inputs: set[str], *, rows: int = LATENCY
     model.eval()
     times = []
     with torch.inference_mode():
-        _forward(model, pad, [all_rows[pick[0]]], device, autocast_dtype)  # warm-up
+        _forward(model, pad, [all_rows[pick[0]]], device, autocast_dtype, outputs)  # warm-up
         for i in pick:
             t0 = time.perf_counter()
-            _forward(model, pad, [all_rows[i]], device, autocast_dtype)
+            _forward(model, pad, [all_rows[i]], device, autocast_dtype, outputs)
             if device.type == "cuda":
                 torch.cuda.synchronize()
             times.append(time.perf_counter() - t0)
     return percentiles_ms(times)
 
 
-def inference_timing(model, test_split, pad, inputs, test, passes, autocast, seed) -> dict:
+def inference_timing(model, test_split, pad, inputs, test, passes, autocast, seed,
+                     outputs=_logits) -> dict:
     """Latency p50/p95 at batch 1 (timed single rows) and at the evaluation batch size (the test
     pass's full batches); padding share over every evaluation pass."""
     p50_b1, p95_b1 = latency_batch1(model, test_split, pad, inputs, seed=seed,
-                                    autocast_dtype=autocast)
+                                    autocast_dtype=autocast, outputs=outputs)
     p50, p95 = test.batch_latency_ms()
     padded = sum(p.padded_tokens for p in passes)
     return {"latency_ms_p50_b1": p50_b1, "latency_ms_p95_b1": p95_b1,

@@ -159,10 +159,12 @@ def make_trainer(trial: Trial, ctx: TrialContext, p: Prepared) -> LengthGroupedT
     """Trainer with length-grouped batches, validation metrics and the harness callbacks."""
     data = p.data
 
-    def trainer_metrics(eval_pred):
+    def trainer_metrics(eval_pred):  # validation rows in order (LengthGroupedTrainer)
         logits = eval_pred.predictions[0] if isinstance(eval_pred.predictions, tuple) \
             else eval_pred.predictions
-        scores = p.scoring.score(data.task.decode(logits, eval_pred.label_ids, data.info))
+        scores = p.scoring.score(data.task.decode_split(
+            logits, p.splits["validation"], data.splits["validation"], data.info,
+            y_true=eval_pred.label_ids))
         return {k: v for k, v in scores.items() if v is not None}
 
     # Ctrl-C, NaN/inf, faults, a search's pruner; timing
@@ -175,7 +177,9 @@ def make_trainer(trial: Trial, ctx: TrialContext, p: Prepared) -> LengthGroupedT
     trainer = LengthGroupedTrainer(model=p.model, args=training_arguments(trial, ctx, p),
                                    train_dataset=p.splits["train"], eval_dataset=validation,
                                    processing_class=p.tokenizer, data_collator=p.collator,
-                                   compute_metrics=trainer_metrics, callbacks=callbacks)
+                                   compute_metrics=trainer_metrics, callbacks=callbacks,
+                                   preprocess_logits_for_metrics=lambda logits, _: data.task
+                                   .eval_logits(logits))
     if not ctx.verbose:
         trainer.remove_callback(PrinterCallback)  # the log history goes into the record instead
     if ctx.reporting:
@@ -210,7 +214,7 @@ def score(trial: Trial, ctx: TrialContext, p: Prepared, model,
                                        memory=p.memory, outputs=task.outputs)
 
     def decoded(split, inference):  # outputs are in the split's row order
-        return task.decode(inference.logits, task.truth(p.data.splits[split], info), info)
+        return task.decode_split(inference.logits, p.splits[split], p.data.splits[split], info)
 
     metrics, passes = {}, []
     if "validation" in p.splits:  # every trial: what selection among configurations reads
@@ -224,7 +228,7 @@ def score(trial: Trial, ctx: TrialContext, p: Prepared, model,
     metrics["test"] = p.scoring.score(predicted)
     timing.update(test_runtime_s=test.seconds, test_samples_per_s=test.samples_per_s)
     timing.update(eval_order.inference_timing(model, p.splits["test"], p.collator.pad, p.inputs,
-                                              test, passes, autocast, trial.seed))
+                                              test, passes, autocast, trial.seed, task.outputs))
     timing.update(peak_flops.mfu_timing(model, timing, test,
                                         speedups.mfu_dtype(p.precision, p.cuda, p.tf32), p.cuda))
     timing["peak_memory_mb"] = p.memory.megabytes()
@@ -252,7 +256,8 @@ def tokenized_splits(spec, dataset, tokenizer, ctx: TrialContext) -> tuple[dict,
         return memo[key], True
     data = ctx.prepared(dataset)
     splits, hit = tokenize_splits(data.splits, tokenizer, spec.max_length,
-                                  cache_root(ctx.store.root), data.task, label=dataset.name)
+                                  cache_root(ctx.store.root), data.task, label=dataset.name,
+                                  info=data.info)
     memo[key] = splits
     return splits, hit
 

@@ -52,29 +52,33 @@ def tokenizer_digest(tokenizer) -> str:
 
 
 def data_digest(splits) -> str:
-    """Content hash of prepared splits: every row's text, pair and label, in order."""
+    """Content hash of prepared splits: every canonical column of every row, in order (text,
+    pair, choices, label; a span task's question, context, answers, entities…)."""
     h = hashlib.sha256()
     for name in sorted(splits):
         ds = splits[name]
         h.update(f"\0split:{name}:{len(ds)}".encode())
-        for column in (TEXT, PAIR, CHOICES, LABEL):
-            if column in ds.column_names:
-                h.update(f"\0{column}\0".encode())
-                h.update("\x1f".join(map(str, column_values(ds, column))).encode())
+        known = [c for c in (TEXT, PAIR, CHOICES, LABEL) if c in ds.column_names]
+        for column in known + sorted(c for c in ds.column_names if c not in known):
+            h.update(f"\0{column}\0".encode())
+            h.update("\x1f".join(map(str, column_values(ds, column))).encode())
     return h.hexdigest()
 
 
-def tokenize_splits(splits, tokenizer, max_length: int, root: Path, task, label: str = ""):
+def tokenize_splits(splits, tokenizer, max_length: int, root: Path, task, label: str = "",
+                    info=None):
     """(tokenized DatasetDict, hit): from `root/<key>` when there, else computed with the task
-    type's encoder (harness.tasks) and saved."""
+    type's encoder (harness.tasks; `info`: the prepared data's TaskInfo) and saved."""
     import datasets
 
     pair = PAIR in splits["train"].column_names
-    probe = task.encoder("", max_length)
+    probe = task.encoder("", max_length, info=info)
+    settings = probe.key()
     key = hashlib.sha256(json.dumps({
         "tokenizer": tokenizer_digest(tokenizer), "data": data_digest(splits),
         "max_length": max_length, "token_type_ids": pair,
         "encoder": f"{type(probe).__module__}.{type(probe).__qualname__}",
+        **({"settings": settings} if settings else {}),
         "version": 2}).encode()).hexdigest()
     entry = Path(root) / key
     if (entry / "dataset_dict.json").is_file():
@@ -87,8 +91,9 @@ def tokenize_splits(splits, tokenizer, max_length: int, root: Path, task, label:
         slow = not getattr(tokenizer, "is_fast", False)
         rows = max(len(ds) for ds in splits.values())
         num_proc = min(os.cpu_count() or 1, 8) if slow and rows >= _SLOW_TOKENIZER_PARALLEL_ROWS else None
-        encoder = task.encoder(str(tok_dir), max_length, tokenizer)
-        drop = [c for c in (TEXT, PAIR, CHOICES) if c in splits["train"].column_names]
+        encoder = task.encoder(str(tok_dir), max_length, tokenizer, info=info)
+        drop = list(splits["train"].column_names) if encoder.drops_all_columns else \
+            [c for c in (TEXT, PAIR, CHOICES) if c in splits["train"].column_names]
         out = datasets.DatasetDict({
             name: ds.map(encoder, batched=True, batch_size=1000, remove_columns=drop,
                          num_proc=num_proc if num_proc and num_proc > 1 else None,

@@ -1,5 +1,5 @@
-"""Exact match and F1 of predicted answers, the max over a question's gold answers, under a
-declared answer normalisation.
+"""Extractive QA: exact match and F1 of predicted answers, the max over a question's gold
+answers, under a declared answer normalisation (the `answers` metric family).
 
 - `squad`: the official SQuAD v1.1 evaluation script (evaluate-v1.1.py): lower case, drop
   ASCII punctuation (`string.punctuation`), drop the articles a/an/the, collapse whitespace; F1
@@ -20,6 +20,8 @@ import re
 import string
 from collections import Counter
 from dataclasses import dataclass
+
+from harness.metrics.row_memo import per_row
 
 NORMALIZATIONS = ("squad", "jglue")
 _PUNCTUATION = frozenset(string.punctuation)
@@ -92,3 +94,32 @@ def _is_japanese(c: str) -> bool:
     cp = ord(c)
     return (0x3040 <= cp <= 0x30FF or 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF
             or 0xFF66 <= cp <= 0xFF9F)
+
+
+# The `answers` metric family (harness.metrics.families): fn(y_true, y_pred, ctx) over stored
+# predictions. y_true rows: {"answers": [gold texts], "normalization": "jglue" | "squad", ...};
+# y_pred rows: {"text": predicted answer, ...} (or the text itself). Per-question scores are
+# memoised (row_memo), so a bootstrap's thousand resamples score each question once.
+def _question(truth, pred) -> tuple[float, float]:
+    text = pred.get("text", "") if isinstance(pred, dict) else str(pred)
+    return question_scores(text, list(truth["answers"]), truth["normalization"])
+
+
+def _pairs(y_true, y_pred) -> list[tuple[float, float]]:
+    return per_row("answers", y_true, y_pred, _question)
+
+
+def exact_match(y_true, y_pred, ctx=None) -> float | None:
+    pairs = _pairs(y_true, y_pred)
+    return sum(em for em, _ in pairs) / len(pairs) if pairs else None
+
+
+def f1(y_true, y_pred, ctx=None) -> float | None:
+    pairs = _pairs(y_true, y_pred)
+    return sum(f for _, f in pairs) / len(pairs) if pairs else None
+
+
+METRICS = {"exact_match": exact_match, "f1": f1}
+DEFAULT = ("f1", "exact_match")  # F1 ranks (EM of a weak model ties at 0); the overview shows EM / F1
+RANGES: dict[str, tuple[float, float]] = {"exact_match": (0.0, 1.0), "f1": (0.0, 1.0)}
+GREATER_IS_BETTER = {"exact_match": True, "f1": True}

@@ -1,4 +1,4 @@
-"""Entity-level precision, recall and F1 with seqeval, strict IOB2 mode, micro-averaged, and
+"""Named entities (the `entities` metric family): entity-level precision, recall and F1 with seqeval, strict IOB2 mode, micro-averaged, and
 the same per entity type.
 
 Gold and predicted entities are character spans; each text is written out as one IOB2 tag per
@@ -6,13 +6,15 @@ character (`B-X` on an entity's first character, `I-X` on the rest, `O` elsewher
 (`mode="strict", scheme=IOB2`) scores those sequences. An entity then counts as found exactly
 when type, first and last character agree: the score does not depend on the tokenizer (an
 entity a tokenizer cannot express is a miss) and equals the word-level score for word-list data
-(word boundaries are character boundaries). `counts` gives the per-text true positives and
+(word boundaries are character boundaries). `row_counts` gives the per-text true positives and
 entity counts the bootstrap resamples; a test keeps it equal to seqeval.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from harness.metrics.row_memo import per_row
 
 MICRO = ("precision", "recall", "f1")
 
@@ -66,16 +68,6 @@ def _row(p, r, f, support) -> dict:
     return {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(support)}
 
 
-def counts(gold: list[list[dict]], predicted: list[list[dict]]) -> list[tuple[int, int, int]]:
-    """(exact matches, predicted entities, gold entities) per text."""
-    out = []
-    for g, p in zip(gold, predicted):
-        keys = {(e["start"], e["end"], e["type"]) for e in g}
-        hits = sum(1 for e in p if (e["start"], e["end"], e["type"]) in keys)
-        out.append((hits, len(p), len(g)))
-    return out
-
-
 def micro_from_counts(rows: list[tuple[int, int, int]]) -> tuple[float, float, float]:
     tp = sum(r[0] for r in rows)
     n_pred = sum(r[1] for r in rows)
@@ -84,3 +76,43 @@ def micro_from_counts(rows: list[tuple[int, int, int]]) -> tuple[float, float, f
     recall = tp / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+# The `entities` metric family (harness.metrics.families): fn(y_true, y_pred, ctx) over stored
+# predictions. y_true rows: {"text": ..., "entities": [{start, end, type}]}; y_pred rows: the
+# predicted entities (a list, or {"entities": [...]}). Exact (type, start, end) matches counted
+# per row — the same numbers as seqeval's strict IOB2 mode over character tags (`score`; the
+# token-classification task checks the two agree on every split it scores, and the tests on
+# random data) at a bootstrap's speed.
+def _entities(row) -> list[tuple]:
+    ents = row.get("entities", []) if isinstance(row, dict) else row
+    return [(e["start"], e["end"], e["type"]) for e in ents]
+
+
+def _row_counts(truth, pred) -> tuple[int, int, int]:
+    gold, predicted = set(_entities(truth)), _entities(pred)
+    return sum(1 for e in predicted if e in gold), len(predicted), len(gold)
+
+
+def row_counts(y_true, y_pred) -> list[tuple[int, int, int]]:
+    """(exact matches, predicted entities, gold entities) per row (memoised: row_memo)."""
+    return per_row("entities", y_true, y_pred, _row_counts)
+
+
+def entity_precision(y_true, y_pred, ctx=None) -> float:
+    return micro_from_counts(row_counts(y_true, y_pred))[0]
+
+
+def entity_recall(y_true, y_pred, ctx=None) -> float:
+    return micro_from_counts(row_counts(y_true, y_pred))[1]
+
+
+def entity_f1(y_true, y_pred, ctx=None) -> float:
+    return micro_from_counts(row_counts(y_true, y_pred))[2]
+
+
+METRICS = {"entity_f1": entity_f1, "entity_precision": entity_precision,
+           "entity_recall": entity_recall}
+DEFAULT = ("entity_f1", "entity_precision", "entity_recall")
+RANGES: dict[str, tuple[float, float]] = {m: (0.0, 1.0) for m in METRICS}
+GREATER_IS_BETTER = {m: True for m in METRICS}
