@@ -124,7 +124,12 @@ _DATASET_NOT_IN_KEY = {"name", "files", "hub",  # the fingerprint stands for the
                        "metrics", "main_metric"}  # metrics never enter keys (backfilled instead)
 # Fields that came with task types enter a key only when set, so a dataset that sets none of
 # them keeps the key it had before they existed.
-_DATASET_IN_KEY_WHEN_SET = {"task", "label_range", "choice_columns", "choices_column"}
+_DATASET_IN_KEY_WHEN_SET = {"task", "label_range", "choice_columns", "choices_column",
+                            # span tasks (issue 28)
+                            "question_column", "context_column", "answers_column", "id_column",
+                            "doc_stride", "max_query_length", "n_best_size", "max_answer_length",
+                            "answer_normalization", "entities_column", "words_column",
+                            "tags_column", "label_all_tokens"}
 # A model's `training` enters a key as the trial's resolved training settings (finetune's plan).
 _MODEL_NOT_IN_KEY = {"name", "id", "path", "package", "revision", "save_model", "resources",
                      "training"}
