@@ -75,7 +75,8 @@ def render(result: dict, fmt: str = "md") -> str:
     for e in result["entries"]:
         d, f = e["data"], e["tokenizer_fit"]
         rows.append([e["model"], e["dataset"], d["splits"]["train"]["rows"],
-                     len(d["label_names"]), f"{d['majority_share']:.1%}",
+                     len(d["label_names"]),
+                     f"{d['majority_share']:.1%}" if d["majority_share"] is not None else "—",
                      f"{f['tokens_mean']:.1f} / {f['tokens_p95']:.0f} / {f['tokens_max']}" if f else "",
                      f"{f['truncated_share']:.1%} @ {f['max_length']}" if f else "",
                      f"{f['unk_rate']:.2%}" if f else "", e["verdict"].split(":")[0]])
@@ -91,7 +92,8 @@ def render(result: dict, fmt: str = "md") -> str:
 def _detail(e: dict) -> list[str]:
     d, f = e["data"], e["tokenizer_fit"]
     lines = [f"## {e['model']} × {e['dataset']}", "", f"**verdict** {e['verdict']}", ""]
-    split_rows = [[s, v["rows"], ", ".join(f"{k} {c}" for k, c in v["label_counts"].items()),
+    split_rows = [[s, v["rows"], ", ".join(f"{k} {c}" for k, c in v["label_counts"].items())
+                   or _task_counts(v.get("task_facts", {})),
                    f"{v['chars_min']} / {v['chars_mean']:.0f} / {v['chars_p95']:.0f} / {v['chars_max']}"]
                   for s, v in d["splits"].items()]
     from tabulate import tabulate
@@ -100,8 +102,9 @@ def _detail(e: dict) -> list[str]:
                                             "chars min/mean/p95/max"], tablefmt="github"), ""]
     lines.append(f"- label names in order (id = position): {', '.join(d['label_names'])}"
                  f"{' (text pairs)' if d['pair'] else ''}")
-    lines.append(f"- majority: {d['majority_label']} = {d['majority_share']:.1%} of train; "
-                 f"test rows also in train: {d['test_rows_in_train']}; "
+    majority = (f"majority: {d['majority_label']} = {d['majority_share']:.1%} of train; "
+                if d["majority_share"] is not None else "")
+    lines.append(f"- {majority}test rows also in train: {d['test_rows_in_train']}; "
                  f"duplicate rows within train: {d['train_duplicate_rows']}")
     if f:
         lines.append(f"- {f['tokenizer']}: tokens per row mean {f['tokens_mean']:.1f}, p95 "
@@ -109,8 +112,42 @@ def _detail(e: dict) -> list[str]:
                      f"{' (sampled)' if f['sampled'] else ''}; truncated at {f['max_length']}: "
                      f"{f['truncated_share']:.1%}; [UNK] {f['unk_rate']:.2%} "
                      f"({f['unk_tokens']:,} of {f['tokens_total']:,})")
+        lines += _span_lines(f.get("spans"))
         lines.append(f"- example (train row 1): {f['example_text']}")
         lines.append(f"- as tokens: {' '.join(f['example_tokens'])}")
     for w in (f["warnings"] if f else []) + d["warnings"]:
         lines.append(f"- **warning**: {w}")
     return lines + [""]
+
+
+def _task_counts(facts: dict) -> str:
+    """A span task's own counts per split (answers, entities per type)."""
+    if "entity_counts" in facts:
+        return f"{facts['entities']} entities: " + ", ".join(
+            f"{k} {c}" for k, c in facts["entity_counts"].items())
+    if "answers" in facts:
+        return f"{facts['answers']} gold answers over {facts['contexts']} contexts"
+    return ""
+
+
+def _span_lines(spans: dict | None) -> list[str]:
+    """What the tokenizer can express of the gold spans, per split (harness.tasks.span_facts)."""
+    if not spans:
+        return []
+    out = []
+    for split, f in spans["splits"].items():
+        if "answers" in f:
+            out.append(f"- {split}: {f['inexpressible_answers']:,} of {f['answers']:,} gold answers "
+                       f"({f['inexpressible_share']:.2%}) begin or end inside a token "
+                       f"(offsets: {f['offsets']}); {f['windows']:,} windows for "
+                       f"{f['questions']:,} questions (at most {f['windows_per_question_max']}, "
+                       f"{f['questions_over_one_window']:,} need more than one)")
+        else:
+            unit = "token" if f["label_all_tokens"] else "word"
+            other = "word" if f["label_all_tokens"] else "token"
+            out.append(f"- {split}: {f['inexpressible_entities']:,} of {f['entities']:,} entities "
+                       f"({f['inexpressible_share']:.2%}) begin or end inside a {unit} "
+                       f"({f['inexpressible_other_setting']:,} inside a {other}; offsets: "
+                       f"{f['offsets']}); {f['sentences_cut']:,} sentences cut at max_length, "
+                       f"losing {f['entities_cut']:,} entities")
+    return out

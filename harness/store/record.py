@@ -43,6 +43,12 @@ class Timing(_Part):
     eval_samples_per_s: float | None = None
     test_runtime_s: float | None = None
     test_samples_per_s: float | None = None
+    tokenize_s: float | None = Field(
+        None, description="Fine-tune: getting the tokenized splits (tokenizing — QA: windows and "
+                          "character offsets — or loading them from the tokenize cache).")
+    decode_s: float | None = Field(
+        None, description="Fine-tune: model outputs → predictions over validation and test (QA: "
+                          "answers from the n-best spans of every window).")
     train_tokens_per_s: float | None = Field(
         None, description="Steady-state non-padding training tokens/s.")
     latency_ms_p50_b1: float | None = Field(None, description="Median ms of a 1-row forward (test rows).")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import shutil
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class Prepared:
     tokenizer: object
     splits: dict  # tokenized, unpadded; `length` column on train
     reused: bool  # tokenized splits came from the cache
+    tokenize_s: float  # getting them: tokenizing (QA: windows, offsets) or loading the cache entry
     scoring: Scoring  # the dataset's metrics and main metric
     cuda: bool
     memory: MemoryPeak
@@ -98,7 +100,9 @@ def prepare(trial: Trial, ctx: TrialContext) -> Prepared:
     spec, training = trial.model, ctx.training(trial)
     data = ctx.prepared(trial.dataset)
     tokenizer = load_tokenizer(spec, ctx)
+    started = time.perf_counter()
     splits, reused = tokenized_splits(spec, trial.dataset, tokenizer, ctx)
+    tokenize_s = time.perf_counter() - started
     cuda = torch.cuda.is_available()
     memory = MemoryPeak(cuda)
     set_seed(trial.seed)  # before model init: the new head's weights depend on it
@@ -110,7 +114,7 @@ def prepare(trial: Trial, ctx: TrialContext) -> Prepared:
     collator = CountingCollator(pad, inputs)
     return Prepared(
         training=training, data=data, tokenizer=tokenizer, splits=splits, reused=reused,
-        scoring=ctx.scoring(trial.dataset), cuda=cuda,
+        tokenize_s=tokenize_s, scoring=ctx.scoring(trial.dataset), cuda=cuda,
         memory=memory, model=model, precision=precision, tf32=tf32, inputs=inputs,
         collator=collator, clock=StepClock(cuda, memory),
         evaluating=training.eval_strategy != "no" and "validation" in splits,
@@ -213,8 +217,14 @@ def score(trial: Trial, ctx: TrialContext, p: Prepared, model,
                                        training.eval_batch_size, autocast_dtype=autocast,
                                        memory=p.memory, outputs=task.outputs)
 
+    decode_s = 0.0
+
     def decoded(split, inference):  # outputs are in the split's row order
-        return task.decode_split(inference.logits, p.splits[split], p.data.splits[split], info)
+        nonlocal decode_s
+        started = time.perf_counter()
+        out = task.decode_split(inference.logits, p.splits[split], p.data.splits[split], info)
+        decode_s += time.perf_counter() - started
+        return out
 
     metrics, passes = {}, []
     if "validation" in p.splits:  # every trial: what selection among configurations reads
@@ -232,6 +242,7 @@ def score(trial: Trial, ctx: TrialContext, p: Prepared, model,
     timing.update(peak_flops.mfu_timing(model, timing, test,
                                         speedups.mfu_dtype(p.precision, p.cuda, p.tf32), p.cuda))
     timing["peak_memory_mb"] = p.memory.megabytes()
+    timing.update(tokenize_s=p.tokenize_s, decode_s=decode_s)
     return metrics, {"y_true": predicted.y_true, "y_pred": predicted.y_pred,
                      "probs": predicted.probs}, timing
 
