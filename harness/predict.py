@@ -13,6 +13,7 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.store.store import ResultsStore
+from harness.tasks.registry import task_type
 
 PAIR_SEPARATOR = "|||"
 
@@ -121,13 +122,18 @@ def run_predict(results_dir, trial, best, metric, texts, file, fmt, text_column=
     if not (model_dir / "config.json").is_file():
         raise HarnessError("saved model dir is missing or has no config.json", file=str(model_dir))
     data_cfg = record.config.get("dataset", {})
-    inputs = read_inputs(texts, file, text_column or data_cfg.get("text_column", "text"),
-                         pair_column or data_cfg.get("text_pair_column"))
+    task = task_type(record.task_type)
+    own_text, own_pair = task.input_columns(data_cfg)
+    inputs = read_inputs(texts, file, text_column or own_text, pair_column or own_pair)
     if not inputs:
         raise HarnessError("no inputs: give texts, or --file with rows")
     import transformers  # noqa: F401  (imported first so quiet_libraries silences its progress bars)
 
     quiet_libraries()
+    own = task.predict(model_dir, inputs, data_cfg, record.config["model"]["max_length"],
+                       list(record.label_names), batch_size)
+    if own is not None:  # span tasks: answers over contexts, entities of sentences
+        return _render(record, model_dir, *own, fmt)
     labels, probs, id2label = predict(model_dir, inputs, record.config["model"]["max_length"],
                                       batch_size)
     rows = [{"text": a, **({"text_pair": b} if b is not None else {}), "label": id2label[int(i)],
@@ -144,3 +150,14 @@ def run_predict(results_dir, trial, best, metric, texts, file, fmt, text_column=
              for n, r in enumerate(rows, 1)]
     return (f"{record.trial_id} ({model_dir})\n\n"
             + tabulate(table, headers=["#", "label", "score", "input"], tablefmt="github") + "\n")
+
+
+def _render(record, model_dir, rows: list[dict], headers: list[str], table: list[list], fmt: str):
+    if fmt == "json":
+        return json.dumps({"trial_id": record.trial_id, "model_dir": str(model_dir),
+                           "task": record.task_type, "predictions": rows}, indent=2,
+                          ensure_ascii=False) + "\n"
+    from tabulate import tabulate
+
+    return (f"{record.trial_id} ({model_dir})\n\n"
+            + tabulate(table, headers=headers, tablefmt="github") + "\n")

@@ -175,6 +175,18 @@ class TaskType:
         keep more (QA: start and end logits stacked)."""
         return logits[0] if isinstance(logits, tuple) else logits
 
+    def input_columns(self, dataset: dict) -> tuple[str, str | None]:
+        """The file columns `harness predict` reads (text, pair) by default, from the trial's
+        dataset config."""
+        return dataset.get("text_column") or "text", dataset.get("text_pair_column")
+
+    def predict(self, model_dir, inputs: list[tuple[str, str | None]], dataset: dict,
+                max_length: int, label_names: list[str], batch_size: int):
+        """`harness predict` for task types whose model is not a sequence classifier: (JSON
+        rows, table headers, table rows) for the inputs ((text, pair) each; `dataset` is the
+        trial's dataset config); None: predict.py's own sequence path."""
+        return None
+
     # -- scores and baselines -----------------------------------------------------------------
     def default_metrics(self) -> list[str]:
         from harness.metrics.families import defaults

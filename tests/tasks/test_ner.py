@@ -232,7 +232,8 @@ def test_encoded_rows_decode_back_to_the_gold_entities(tiny_span_berts, minilm_d
 
 
 def test_span_facts_count_and_warn(minilm_dir):
-    from harness.tasks.span_facts import ner_facts, warning
+    from harness.tasks.span_facts import warning
+    from harness.tasks.token_classification.facts import ner_facts
     from harness.tasks.token_classification.reading import to_dataset
 
     ds = to_dataset([{"text": "ロジックは東京にある", "words": [],

@@ -144,8 +144,8 @@ def jsquad_slice(path: str) -> dict:
 
 
 def test_qa_facts_count_inexpressible_answers_and_windows(tiny_span_berts):
+    from harness.tasks.extractive_qa.facts import qa_facts
     from harness.tasks.extractive_qa.reading import to_dataset
-    from harness.tasks.span_facts import qa_facts
 
     tok = tokenizer(tiny_span_berts["unidic-wordpiece"])
     rs = rows()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from harness.tasks.extractive_qa.inference import answer_questions
 from harness.tasks.extractive_qa.windows import WindowSettings
-from harness.tasks.span_inference import answer_questions, tag_sentences
+from harness.tasks.token_classification.inference import tag_sentences
 
 CONTEXT = "梅雨 [SEP] " + "東京タワーは東京都港区にある電波塔である。" * 5 + "小笠原諸島は東京都に属する。"
 

@@ -147,7 +147,8 @@ class ExtractiveQA(TaskType):
             {reading.QUESTION: TEXT, reading.CONTEXT: PAIR})
 
     def span_facts(self, tokenizer, splits, max_length: int, info: TaskInfo) -> dict:
-        from harness.tasks.span_facts import qa_facts, warning
+        from harness.tasks.extractive_qa.facts import qa_facts
+        from harness.tasks.span_facts import warning
 
         x = info.extra
         window = WindowSettings(max_length, x["doc_stride"], x["max_query_length"])
@@ -205,6 +206,37 @@ class ExtractiveQA(TaskType):
                              n_best_size=info.extra["n_best_size"],
                              max_answer_length=info.extra["max_answer_length"])
         return Predictions(truth, _objects([found[t["id"]].as_json() for t in truth]))
+
+    def input_columns(self, dataset: dict) -> tuple[str, str | None]:
+        return (dataset.get("question_column") or reading.QUESTION,
+                dataset.get("context_column") or reading.CONTEXT)
+
+    def predict(self, model_dir, inputs, dataset: dict, max_length: int, label_names: list[str],
+                batch_size: int):
+        """Each input is `question ||| context`: the answer, its characters in the context and
+        its score."""
+        from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+        from harness.errors import HarnessError
+        from harness.tasks.extractive_qa.inference import answer_questions
+
+        if any(not c for _, c in inputs):
+            raise HarnessError("extractive QA answers a question over a context: give "
+                               "'question ||| context' (or a file with both columns)")
+        x = {k: dataset.get(k) if dataset.get(k) is not None else v for k, v in DEFAULTS.items()}
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        model = AutoModelForQuestionAnswering.from_pretrained(model_dir).eval()
+        answers = answer_questions(model, tokenizer, [q for q, _ in inputs], [c for _, c in inputs],
+                                   WindowSettings(max_length, x["doc_stride"], x["max_query_length"]),
+                                   n_best_size=x["n_best_size"],
+                                   max_answer_length=x["max_answer_length"], batch_size=batch_size)
+        rows = [{"question": q, "context": c, "answer": a.as_json()}
+                for (q, c), a in zip(inputs, answers)]
+        table = [[n, r["answer"]["text"], f"{r['answer']['score']:.3f}"
+                  if r["answer"]["score"] is not None else "—",
+                  f"{r['answer']['start']}–{r['answer']['end']}", r["question"][:60]]
+                 for n, r in enumerate(rows, 1)]
+        return rows, ["#", "answer", "score", "characters", "question"], table
 
     # -- scores and baselines -----------------------------------------------------------------
     def baseline(self, train, ds, info: TaskInfo) -> Predictions:

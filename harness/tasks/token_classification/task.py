@@ -96,7 +96,8 @@ class TokenClassification(TaskType):
         return {"rows": len(ds), "entities": sum(counts.values()), "entity_counts": counts}
 
     def span_facts(self, tokenizer, splits, max_length: int, info: TaskInfo) -> dict:
-        from harness.tasks.span_facts import ner_facts, warning
+        from harness.tasks.span_facts import warning
+        from harness.tasks.token_classification.facts import ner_facts
 
         per = {name: ner_facts(ds, tokenizer, max_length, info.extra["label_all_tokens"])
                for name, ds in splits.items()}
@@ -146,6 +147,27 @@ class TokenClassification(TaskType):
                                   table[UNIT_TOKENS], table[UNIT_SPANS], table[LENGTH]))])
         check_against_seqeval(truth, predicted, types, row_counts, score)
         return Predictions(truth, predicted)
+
+    def predict(self, model_dir, inputs, dataset: dict, max_length: int, label_names: list[str],
+                batch_size: int):
+        """Each input is a sentence: its entities, as characters and types."""
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        from harness.errors import HarnessError
+        from harness.tasks.token_classification.inference import tag_sentences
+
+        if any(p for _, p in inputs):
+            raise HarnessError("token classification tags one sentence per input (no ' ||| ')")
+        types = list(dict.fromkeys(n[2:] for n in label_names if n[:2] in ("B-", "I-")))
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        model = AutoModelForTokenClassification.from_pretrained(model_dir).eval()
+        found = tag_sentences(model, tokenizer, [t for t, _ in inputs], types, max_length,
+                              bool(dataset.get("label_all_tokens")), batch_size=batch_size)
+        rows = [{"text": t, "entities": [{**e, "text": t[e["start"]:e["end"]]} for e in ents]}
+                for (t, _), ents in zip(inputs, found)]
+        table = [[n, "; ".join(f"{e['text']} [{e['type']}]" for e in r["entities"]) or "—",
+                  r["text"][:80]] for n, r in enumerate(rows, 1)]
+        return rows, ["#", "entities", "text"], table
 
     # -- scores and baselines -----------------------------------------------------------------
     def baseline(self, train, ds, info: TaskInfo) -> Predictions:
