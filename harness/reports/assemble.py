@@ -16,6 +16,7 @@ from harness.reports.search_table import search_table
 from harness.reports.selection import RULE
 from harness.reports.significance import significance, significance_table, top2_notes
 from harness.reports.table import Table
+from harness.reports.task_tables import task_tables
 
 
 @dataclass
@@ -64,8 +65,12 @@ def _methods(ctx, opts, state):
     return method_tables(ctx)
 
 
+def _tasks(ctx, opts, state):
+    return task_tables(ctx)
+
+
 # each: a Table, a list or None; a table with no rows is left out
-TABLES = [_overview, _leaderboard, _search, _schedulers, _cost, _significance, _methods]
+TABLES = [_overview, _leaderboard, _search, _schedulers, _cost, _significance, _methods, _tasks]
 
 
 def build_report(results_dir: str | Path, opts: Options | None = None) -> Report:

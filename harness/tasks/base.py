@@ -47,6 +47,31 @@ class Predictions:
 
 
 @dataclass
+class TaskTable:
+    """A task type's own report table, format-free (harness.reports renders it like a method's
+    table: a str cell as text, an int as a count, a float as a number, None as —); `detail`: a
+    view of long texts for the HTML page and JSON only."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
+    detail: bool = False
+
+
+@dataclass
+class ReportRow:
+    """A report row of one dataset as a task table sees it: its label, whether it is the
+    baseline, its main metric's mean, and per ok seed the stored (truth, predictions)."""
+
+    label: str
+    baseline: bool
+    main: float | None
+    predictions: list[tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
 class TaskInfo:
     """What a prepared dataset's task type derived from it (JSON-ready in `as_dict`)."""
 
@@ -200,6 +225,11 @@ class TaskType:
     def baseline(self, train, ds, info: TaskInfo) -> Predictions:
         """The learned-nothing predictions for `ds` from the train split alone."""
         raise NotImplementedError
+
+    def report_tables(self, dataset: str, rows: list[ReportRow]) -> list[TaskTable]:
+        """Tables only this task type has (NER's per-type scores; the worst questions or
+        sentences of the best row, for the HTML page), from stored predictions."""
+        return []
 
     def baseline_note(self, facts: dict, label_names: list[str]) -> str:
         """What the baseline row means, for the report's notes, from a record's data facts and

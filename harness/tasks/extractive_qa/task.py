@@ -244,6 +244,12 @@ class ExtractiveQA(TaskType):
         return Predictions(truth, _objects([overlap_answer(t["question"], t["context"]).as_json()
                                             for t in truth]))
 
+    def report_tables(self, dataset: str, rows) -> list:
+        from harness.tasks.extractive_qa.report import worst_questions
+
+        table = worst_questions(dataset, rows)
+        return [table] if table else []
+
     def baseline_note(self, facts: dict, label_names: list[str]) -> str:
         return ("best-overlap sentence: the context sentence sharing the most characters with "
                 "the question, whole, as the answer (no training)")

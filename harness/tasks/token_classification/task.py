@@ -178,6 +178,11 @@ class TokenClassification(TaskType):
         return Predictions(truth, _objects([dictionary.tag(t["text"], w or None)
                                             for t, w in zip(truth, words)]))
 
+    def report_tables(self, dataset: str, rows) -> list:
+        from harness.tasks.token_classification.report import per_type_table, worst_sentences
+
+        return [t for t in (per_type_table(dataset, rows), worst_sentences(dataset, rows)) if t]
+
     def baseline_note(self, facts: dict, label_names: list[str]) -> str:
         return ("dictionary: the train split's entity strings, longest match first; predicting "
                 "no entity (all-O) scores entity F1 0 by definition")
