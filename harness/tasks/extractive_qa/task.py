@@ -134,11 +134,15 @@ class ExtractiveQA(TaskType):
         room = max_length - MAX_SPECIAL_TOKENS - x["max_query_length"]
         if room > x["doc_stride"]:
             return []
+        beside = (f"beside a {x['max_query_length']}-token question (max_query_length) and up "
+                  f"to {MAX_SPECIAL_TOKENS} special tokens")
+        if room <= 0:
+            return [("max_query_length", f"max_length {max_length} leaves no context tokens "
+                                         f"{beside}: lower max_query_length")]
         fld = "doc_stride" if spec.doc_stride is not None else "max_query_length"
-        return [(fld, f"max_length {max_length} leaves {room} context tokens beside a "
-                      f"{x['max_query_length']}-token question (max_query_length) and up to "
-                      f"{MAX_SPECIAL_TOKENS} special tokens: doc_stride {x['doc_stride']} must "
-                      "be smaller (lower doc_stride or max_query_length)")]
+        return [(fld, f"max_length {max_length} leaves {room} context tokens {beside}: "
+                      f"doc_stride {x['doc_stride']} must be smaller (lower doc_stride or "
+                      "max_query_length)")]
 
     def fit_view(self, ds):
         from harness.data.load import PAIR, TEXT
