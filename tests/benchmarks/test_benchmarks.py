@@ -41,6 +41,7 @@ SCRIPTS = {  # benchmark name: (script, argv)
     "nightly_simulation": ("nightly_simulation.py", ["--nights", "3", "--seeds", "2",
                                                      "--inject", "3"]),
     "vs_handwritten": ("vs_handwritten.py", ["--quick"]),
+    "qa_outside_model": ("qa_outside_model.py", ["--train", "200", "--test", "100"]),
 }
 
 
@@ -90,6 +91,8 @@ def test_benchmark(benchmark, request, name):
     script, argv = SCRIPTS[name]
     if name == "vs_handwritten" and not (DATA / "clinc150" / "train.csv").is_file():
         pytest.skip(f"CLINC150 not under {DATA} (set HARNESS_DATA)")
+    if name == "qa_outside_model" and not (DATA / "jglue" / "jsquad-v1.3").is_dir():
+        pytest.skip(f"JSQuAD not under {DATA} (set HARNESS_DATA)")
     printed = benchmark.pedantic(run_script, args=(script, argv), rounds=1, iterations=1,
                                  warmup_rounds=0)
     figures = last_line_figures(printed)
