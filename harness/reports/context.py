@@ -219,7 +219,21 @@ def _fit_lines(records) -> list[str]:
         seen.add((r.model_name, r.dataset_name))
         lines.append(f"tokenizer fit {r.model_name} × {r.dataset_name}: tokens/row mean "
                      f"{f['tokens_mean']:.1f}, p95 {f['tokens_p95']:.0f}, max {f['tokens_max']}; "
-                     f"truncated {f['truncated_share']:.1%} at {f['max_length']}; "
-                     f"[UNK] {f['unk_rate']:.2%}")
+                     + (_span_fit(f["spans"]) if f.get("spans") else
+                        f"truncated {f['truncated_share']:.1%} at {f['max_length']}; ")
+                     + f"[UNK] {f['unk_rate']:.2%}")
         lines += [f"- warning: {r.model_name} × {r.dataset_name}: {w}" for w in f.get("warnings", [])]
     return lines
+
+
+def _span_fit(spans: dict) -> str:
+    """A span task's test split: gold spans the tokenizer cannot express, windows per question."""
+    f = spans["splits"].get("test") or next(iter(spans["splits"].values()))
+    if "answers" in f:
+        return (f"test: {f['inexpressible_answers']} of {f['answers']} gold answers "
+                f"({f['inexpressible_share']:.1%}) inside a token, {f['windows']} windows for "
+                f"{f['questions']} questions; ")
+    unit = "token" if f["label_all_tokens"] else "word"
+    return (f"test: {f['inexpressible_entities']} of {f['entities']} entities "
+            f"({f['inexpressible_share']:.1%}) inside a {unit}, {f['entities_cut']} cut at "
+            "max_length; ")

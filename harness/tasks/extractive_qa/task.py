@@ -127,7 +127,8 @@ class ExtractiveQA(TaskType):
     def facts(self, ds, info: TaskInfo) -> dict:
         answers = ds[reading.ANSWERS][:]
         return {"rows": len(ds), "answers": sum(len(a["text"]) for a in answers),
-                "contexts": len(set(ds[reading.CONTEXT][:]))}
+                "contexts": len(set(ds[reading.CONTEXT][:])),
+                "normalization": info.extra["normalization_why"]}
 
     def model_problems(self, spec: DatasetSpec, max_length: int) -> list[tuple[str, str]]:
         x = settings(spec)
@@ -255,8 +256,11 @@ class ExtractiveQA(TaskType):
         return [table] if table else []
 
     def baseline_note(self, facts: dict, label_names: list[str]) -> str:
-        return ("best-overlap sentence: the context sentence sharing the most characters with "
-                "the question, whole, as the answer (no training)")
+        how = (facts.get("test") or {}).get("normalization")
+        scored = (f"EM and F1 under the {how} answer normalisation (docs/span-tasks.md); "
+                  if how else "")
+        return (f"{scored}best-overlap sentence: the context sentence sharing the most characters "
+                "with the question, whole, as the answer (no training)")
 
 
 class QAEncoder(Encoder):
