@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import os
@@ -326,3 +327,12 @@ def shared_span_tokenizers(tmp_path_factory) -> dict[str, Path]:
                                  lambda d, dic=dic, subword=subword: tiny_models.make_tiny_japanese_bert(
                                      d, texts, dic=dic, subword=subword, vocab_size=12000))
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def cached_tokenizer(path: Path):
+    """AutoTokenizer.from_pretrained(path), loaded once per test session (a MeCab tokenizer
+    loads its dictionary: ~1 s each time). Tests must not change it."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(path)

@@ -8,7 +8,7 @@ import random
 
 import pytest
 import span_data
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, cached_tokenizer
 
 from harness.data.load import DataError, read_table
 from harness.metrics import entities as metrics
@@ -83,9 +83,7 @@ def test_bad_word_tags_are_one_line(tmp_path, row, message):
 
 
 def tokenizer(path):
-    from transformers import AutoTokenizer
-
-    return AutoTokenizer.from_pretrained(path)
+    return cached_tokenizer(path)
 
 
 def spans(entities):
@@ -137,7 +135,7 @@ def test_scores_are_seqevals_and_counts_agree():
 
     rng = random.Random(0)
     types = ["A", "B", "C"]
-    texts = ["x" * rng.randrange(3, 30) for _ in range(200)]
+    texts = ["x" * rng.randrange(3, 30) for _ in range(80)]
     gold = [random_entities(rng, len(t), types) for t in texts]
     pred = [g[:1] + random_entities(rng, len(t), types) if rng.random() < 0.5 else g
             for t, g in zip(texts, gold)]

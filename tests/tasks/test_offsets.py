@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from conftest import cached_tokenizer
 
 from harness.tasks.normalized_text import AlignmentError
 from harness.tasks.offsets import encode_texts, offsets_source, span_tokens
@@ -23,9 +24,7 @@ TRICKY = [
 
 
 def tokenizer(path):
-    from transformers import AutoTokenizer
-
-    return AutoTokenizer.from_pretrained(path)
+    return cached_tokenizer(path)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 import span_data
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, cached_tokenizer
 
 from harness.tasks.offsets import encode_texts, offsets_source, span_tokens
 
@@ -59,11 +59,8 @@ def check(tok, items) -> Counts:
 
 
 def tokenizers(shared_span_tokenizers, minilm_dir):
-    from transformers import AutoTokenizer
-
-    out = {name: AutoTokenizer.from_pretrained(path)
-           for name, path in shared_span_tokenizers.items()}
-    out["minilm"] = AutoTokenizer.from_pretrained(minilm_dir)
+    out = {name: cached_tokenizer(path) for name, path in shared_span_tokenizers.items()}
+    out["minilm"] = cached_tokenizer(minilm_dir)
     return out
 
 
@@ -72,7 +69,7 @@ def datasets_of(sample: bool):
               for item in span_data.jsquad_contexts(SHARED_DATA, split)]
     ner = list(span_data.ner_texts(SHARED_DATA))
     if sample:
-        jsquad, ner = jsquad[::40], ner[::40]
+        jsquad, ner = jsquad[::80], ner[::80]
     return {"JSQuAD answers": jsquad, "NER entities": ner}
 
 
@@ -81,7 +78,7 @@ def test_shared_slice_maps_back_exactly(shared_span_tokenizers, minilm_dir):
     for name, tok in toks.items():
         for label, items in datasets_of(sample=True).items():
             counts = check(tok, items)
-            assert counts.spans > 100, (name, label)
+            assert counts.spans > 50, (name, label)
             assert counts.inexpressible < 0.1 * counts.spans, (name, label, counts)
             if name == "unidic-character":
                 assert counts.inexpressible == 0  # every character is a token

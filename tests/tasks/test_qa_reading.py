@@ -98,6 +98,7 @@ def test_missing_column_is_named(tmp_path):
         read_file(path, "jsonl", "files.train")
 
 
+@pytest.mark.slow  # reason: reads and checks both JSQuAD files whole (8,862 questions, ~2 s)
 def test_every_shared_jsquad_question_reads():
     for split, n in (("valid", 4442), ("test", 4420)):
         path = span_data.jsquad_file(SHARED_DATA, split)

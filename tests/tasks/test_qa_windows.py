@@ -6,6 +6,7 @@ import functools
 
 import numpy as np
 import pytest
+from conftest import cached_tokenizer
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,9 +37,7 @@ def test_windows_cover_every_token_and_overlap_by_the_stride(n, capacity, data):
 
 
 def tokenizer(path):
-    from transformers import AutoTokenizer
-
-    return AutoTokenizer.from_pretrained(path)
+    return cached_tokenizer(path)
 
 
 def batch_of(rows: list[dict]) -> dict:
@@ -133,14 +132,21 @@ def test_oracle_logits_give_back_the_gold_answers_of_jsquad(which, shared_span_t
     contexts = dict(zip(batch["id"], batch["context"]))
     got = best_answers(out[EXAMPLE_ID], out[OFFSETS], start, end, contexts)
     exact = sum(got[q].text == a["text"][0] for q, a in zip(batch["id"], batch["answers"]))
-    assert exact >= 0.95 * len(batch["id"]), (exact, len(batch["id"]))
+    assert len(batch["id"]) > 300 and exact >= 0.95 * len(batch["id"]), (exact, len(batch["id"]))
 
 
 @functools.lru_cache(maxsize=None)
 def jsquad_slice(path: str) -> dict:
-    """Every 10th question of a JSQuAD file, read and checked by harness, as a batch."""
-    ds = read_file(path, "json", "files.train")
-    return ds.select(range(0, len(ds), 10))[:]
+    """Every 10th paragraph of a JSQuAD file (a SQuAD file of its own), read and checked by
+    harness, as a batch."""
+    import json
+    import tempfile
+
+    data = json.loads(open(path, encoding="utf-8").read())
+    part = {"data": [{**a, "paragraphs": a["paragraphs"][::10]} for a in data["data"]]}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as f:
+        json.dump(part, f, ensure_ascii=False)
+    return read_file(f.name, "json", "files.train")[:]
 
 
 def test_qa_facts_count_inexpressible_answers_and_windows(tiny_span_berts):
