@@ -124,7 +124,8 @@ _DATASET_NOT_IN_KEY = {"name", "files", "hub",  # the fingerprint stands for the
                        "metrics", "main_metric"}  # metrics never enter keys (backfilled instead)
 # Fields that came with task types enter a key only when set, so a dataset that sets none of
 # them keeps the key it had before they existed.
-_DATASET_IN_KEY_WHEN_SET = {"task", "label_range", "choice_columns", "choices_column"}
+_DATASET_IN_KEY_WHEN_SET = {"task", "label_range", "choice_columns", "choices_column",
+                            "max_length"}
 # A model's `training` enters a key as the trial's resolved training settings (finetune's plan).
 _MODEL_NOT_IN_KEY = {"name", "id", "path", "package", "revision", "save_model", "resources",
                      "training"}

@@ -91,6 +91,7 @@ def check_suite(loaded: LoadedSuite,
             if not METHODS[method.type].applies_to(task.name):
                 findings.append(Finding(item, "skipped", f"{method.type} does not apply to "
                                                          f"{task.name} datasets: no such trials"))
+    findings += _reference_findings(suite)
     for j, spec in enumerate(suite.methods):  # each method checks its own entry
         more_findings, more_errors = METHODS[spec.type].check(spec, j, loaded)
         findings += more_findings
@@ -114,6 +115,22 @@ def _checked_dataset(spec) -> tuple[dict, str]:
     pinned = pinned_dataset(spec)
     snap = dataset_snapshot(spec.hub.id, spec.hub.revision, (spec.hub.config,))
     return summary_of(prepare_once(pinned)), f"; {hub_where(snap.resolved, spec.hub.config)}"
+
+
+def _reference_findings(suite) -> list[Finding]:
+    """What the published rows show: their datasets that the suite lacks are left out (a shared
+    references file may cover more)."""
+    if not suite.references:
+        return []
+    names = {d.name for d in suite.datasets}
+    shown = sorted({d for r in suite.references for d in r.scores if d in names})
+    missing = sorted({d for r in suite.references for d in r.scores} - names)
+    out = [Finding("references", "ok", f"{len(suite.references)} published rows for "
+                                       f"{', '.join(shown) or 'no dataset of this suite'}")]
+    if missing:
+        out.append(Finding("references", "warning", f"scores for {', '.join(missing)}: not a "
+                                                    "dataset of this suite (not shown)"))
+    return out
 
 
 def _family_names(task) -> list[str]:
@@ -169,6 +186,11 @@ def _check_model(loaded: LoadedSuite, i: int, spec, for_run: bool = False) -> Fi
     if isinstance(limit, int) and spec.max_length > limit:
         raise loaded.error(f"max_length {spec.max_length} exceeds the model's "
                            f"max_position_embeddings {limit}", ("models", i, "max_length"))
+    for j, dataset in enumerate(loaded.suite.datasets):
+        if isinstance(limit, int) and dataset.max_length and dataset.max_length > limit:
+            raise loaded.error(f"max_length {dataset.max_length} exceeds model "
+                               f"{spec.display_name}'s max_position_embeddings {limit}",
+                               ("datasets", j, "max_length"))
     return Finding(item, "ok", f"{model_type}, tokenizer {tokenizer.get('tokenizer_class', '?')}"
                                f"{place}")
 

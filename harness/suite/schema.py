@@ -149,8 +149,11 @@ class Suite(Strict):
                 raise FieldError(f"models.{i}.training" + (f".{field}" if field else ""),
                                  str(cause) if cause is not None else err["msg"]) from None
         grids = self.grids()
-        if self.selection and self.selection.metric and self.selection.metric not in metric_names:
-            raise FieldError("selection.metric", f"{self.selection.metric!r} is not one of metrics")
+        dataset_metrics = {m.name for d in self.datasets for m in d.metrics or []}
+        if self.selection and self.selection.metric and self.selection.metric not in metric_names \
+                and self.selection.metric not in dataset_metrics:
+            raise FieldError("selection.metric", f"{self.selection.metric!r} is not one of metrics "
+                                                 "(nor of a dataset's metrics)")
         if self.search is not None:
             searched = sorted(set(self.search.space))
             for where in grids:

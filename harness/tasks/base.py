@@ -74,6 +74,9 @@ class TaskType:
     # STS, EM/F1 for QA); empty: the dataset's main metric.
     overview_metrics: ClassVar[tuple[str, ...]] = ()
     head_class: ClassVar[str] = "AutoModelForSequenceClassification"
+    # The Hugging Face task of a fine-tuned model's card (model-index task type and name,
+    # pipeline tag) — the same for classification and regression heads.
+    hub_task: ClassVar[tuple[str, str]] = ("text-classification", "Text Classification")
     description: ClassVar[str] = ""
 
     # -- which datasets ---------------------------------------------------------------------
@@ -131,6 +134,20 @@ class TaskType:
     def decode(self, outputs: np.ndarray, y_true: np.ndarray, info: TaskInfo) -> Predictions:
         """Outputs of rows (row order, or the Trainer's evaluation order with its label ids)
         and their truth -> Predictions."""
+        raise NotImplementedError
+
+    # -- `harness predict` ----------------------------------------------------------------------
+    def input_row(self, parts: list[str]) -> dict:
+        """One input given as texts ('a ||| b' split) -> a canonical row (no label); ValueError
+        saying what the input must look like."""
+        from harness.data.load import PAIR, TEXT
+
+        if len(parts) not in (1, 2) or not all(p.strip() for p in parts):
+            raise ValueError("an input is a text, or a text pair 'a ||| b'")
+        return {TEXT: parts[0], **({PAIR: parts[1]} if len(parts) == 2 else {})}
+
+    def answer(self, output: np.ndarray, row: dict, id2label: dict) -> dict:
+        """What `harness predict` prints for one input from its model output row."""
         raise NotImplementedError
 
     # -- scores and baselines -----------------------------------------------------------------

@@ -247,11 +247,12 @@ def tokenized_splits(spec, dataset, tokenizer, ctx: TrialContext) -> tuple[dict,
     """(splits, reused): each split tokenized once per (tokenizer, data, max_length), no padding,
     from the on-disk cache (tokenize_cache) when an earlier trial or run made it."""
     memo = ctx.cached("tokenized-splits", dict)
-    key = (spec.display_name, dataset.name, spec.max_length)
+    length = dataset.max_length_for(spec)
+    key = (spec.display_name, dataset.name, length)
     if key in memo:
         return memo[key], True
     data = ctx.prepared(dataset)
-    splits, hit = tokenize_splits(data.splits, tokenizer, spec.max_length,
+    splits, hit = tokenize_splits(data.splits, tokenizer, length,
                                   cache_root(ctx.store.root), data.task, label=dataset.name)
     memo[key] = splits
     return splits, hit
