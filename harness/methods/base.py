@@ -122,8 +122,9 @@ class SuiteFile(Protocol):
 
 _DATASET_NOT_IN_KEY = {"name", "files", "hub"}  # the fingerprint stands for the data itself
 # A model's `training` enters a key as the trial's resolved training settings (finetune's plan).
+# `runtimes`: each runtime is a trial of its own (harness.runtimes.plan), never a model's key.
 _MODEL_NOT_IN_KEY = {"name", "id", "path", "package", "revision", "save_model", "resources",
-                     "training"}
+                     "training", "runtimes"}
 
 
 @dataclass
@@ -160,6 +161,9 @@ class Method(Protocol):
     default: ClassVar[bool] = False  # what a suite without `methods:` runs
     needs_datasets: ClassVar[bool] = True  # False: a suite of only this method may omit datasets
     trains: ClassVar[bool] = False  # True: its trials read `training:` (grids, search apply)
+    # True: its model trials are evaluated through every runtime of the model's `runtimes`
+    # (harness.runtimes): `run` gets trials with `trial.runtime` set too.
+    runtimes: ClassVar[bool] = False
     union_tags: ClassVar[frozenset[str]] = frozenset()  # discriminator tags nested in its spec
 
     def dataset_trials(self, spec: BaseModel | None, dataset: DatasetSpec,

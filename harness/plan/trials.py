@@ -15,6 +15,7 @@ from __future__ import annotations
 from harness.fingerprint import pinned_dataset, pinned_model
 from harness.methods.base import PlanInputs
 from harness.methods.registry import METHODS, baselines, is_baseline
+from harness.runtimes.plan import with_runtimes
 from harness.suite.schema import Suite
 from harness.trial import Trial
 
@@ -35,11 +36,14 @@ def build_plan(suite: Suite, points: dict | None = None) -> list[Trial]:
         for method, spec in listed:
             trials += method.dataset_trials(spec, dataset, plan)
     for model in suite.models:
+        runtimes = suite.runtimes_for(model)  # each source trial followed by its runtime trials
         for dataset in suite.datasets:
             for method, spec in listed:
-                trials += method.model_dataset_trials(spec, model, dataset, plan)
+                made = method.model_dataset_trials(spec, model, dataset, plan)
+                trials += with_runtimes(made, runtimes) if method.runtimes else made
         for method, spec in listed:
-            trials += method.model_trials(spec, model, plan)
+            made = method.model_trials(spec, model, plan)
+            trials += with_runtimes(made, runtimes) if method.runtimes else made
     return trials
 
 

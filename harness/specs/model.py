@@ -6,10 +6,11 @@ import re
 from pathlib import PurePosixPath
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from harness.specs.base import NAME, Strict
 from harness.specs.field_error import FieldError
+from harness.specs.runtime import RUNTIME_NAMES, check_runtimes
 from harness.specs.training import ModelTraining
 
 
