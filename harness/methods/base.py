@@ -73,6 +73,7 @@ class MethodOutcome:
     cache_hits: dict[str, bool] = field(default_factory=dict)
     embedding: dict | None = None  # EmbeddingFacts fields (probe, mteb)
     allocator: str | None = None  # Environment.cpu_allocator (fine-tune)
+    runtime: dict | None = None  # RuntimeFacts fields (runtime trials)
 
 
 @dataclass(frozen=True)

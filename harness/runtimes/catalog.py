@@ -77,3 +77,9 @@ def accelerated(features: list[str] | None) -> dict[str, list[str]]:
     have = set(features or [])
     return {r.name: [f for f in r.accelerated_by if f in have] for r in RUNTIMES.values()
             if any(f in have for f in r.accelerated_by)}
+
+
+def runtime_label(label: str, record) -> str:
+    """A report row's label with its runtime: `finetune [onnx-int8]` (torch: unchanged)."""
+    runtime = getattr(record, "runtime", None)
+    return f"{label} [{runtime.name}]" if runtime is not None else label

@@ -34,12 +34,11 @@ class ExportFailed(RuntimeError):
 
 @dataclass
 class Exportable:
-    """What an exporter needs: the torch module (made on demand: an export found in the cache
-    never loads it), its input names in forward order, the output's name and axes, and an
-    example batch (int64 arrays, ≥ 2 rows)."""
+    """What an exporter needs: `make()` -> (the torch module, its input names in forward order)
+    (called only when an export is made: one found in the cache never loads the model), the
+    output's name and dynamic axes, and an example batch (int64 arrays, ≥ 2 rows)."""
 
-    module: Callable[[], object]
-    inputs: list[str]
+    make: Callable[[], tuple[object, list[str]]]
     output: str
     output_axes: dict[int, str]
     example: dict
@@ -90,23 +89,23 @@ def _ensure_locked(root: Path, name: str, what: Exportable, log: list) -> Path:
     return folder
 
 
-def _tensors(what: Exportable) -> dict:
+def _tensors(what: Exportable, inputs: list[str]) -> dict:
     import torch
 
-    return {k: torch.as_tensor(what.example[k]) for k in what.inputs}
+    return {k: torch.as_tensor(what.example[k]) for k in inputs}
 
 
 def _onnx(what: Exportable, path: Path) -> None:
     import torch
 
-    module = what.module()
-    axes = {k: {0: "batch", 1: "sequence"} for k in what.inputs}
+    module, inputs = what.make()
+    axes = {k: {0: "batch", 1: "sequence"} for k in inputs}
     axes[what.output] = dict(what.output_axes)
-    example = _tensors(what)
+    example = _tensors(what, inputs)
     try:
-        with torch.inference_mode(False), torch.no_grad():
-            torch.onnx.export(module, tuple(example[k] for k in what.inputs), str(path),
-                              input_names=list(what.inputs), output_names=[what.output],
+        with torch.no_grad():
+            torch.onnx.export(module, tuple(example[k] for k in inputs), str(path),
+                              input_names=list(inputs), output_names=[what.output],
                               dynamic_axes=axes, opset_version=OPSET, dynamo=False)
     except Exception as e:  # the exporter's own reason, on one line
         raise ExportFailed(f"torch.onnx.export: {one_line(e)}") from e
@@ -127,10 +126,10 @@ def _openvino(what: Exportable, path: Path) -> None:
     import openvino as ov
     import torch
 
-    module = what.module()
+    module, inputs = what.make()
     try:
         with torch.no_grad():
-            model = ov.convert_model(module, example_input=_tensors(what))
+            model = ov.convert_model(module, example_input=_tensors(what, inputs))
         ov.save_model(model, str(path), compress_to_fp16=False)
     except Exception as e:
         raise ExportFailed(f"openvino.convert_model: {one_line(e)}") from e
