@@ -9,6 +9,7 @@ from pathlib import Path
 from harness.reports.context import ReportContext, load_context
 from harness.reports.cost import cost_table
 from harness.reports.leaderboard import leaderboard_table
+from harness.reports.runtimes import runtime_table
 from harness.reports.method_tables import method_tables
 from harness.reports.schedulers import scheduler_table
 from harness.reports.search_table import search_table
@@ -55,12 +56,16 @@ def _significance(ctx, opts, state):
     return significance_table(ctx, state["significance"])
 
 
+def _runtimes(ctx, opts, state):
+    return runtime_table(ctx, opts.n_boot)
+
+
 def _methods(ctx, opts, state):
     return method_tables(ctx)
 
 
 # each: a Table, a list or None; a table with no rows is left out
-TABLES = [_leaderboard, _search, _schedulers, _cost, _significance, _methods]
+TABLES = [_leaderboard, _search, _schedulers, _cost, _significance, _runtimes, _methods]
 
 
 def build_report(results_dir: str | Path, opts: Options | None = None) -> Report:

@@ -46,6 +46,10 @@ def blog_markdown(report, md_path: Path) -> str:
              md_table(board), "",
              f"Test split, ×{BLOG_SCALE:g}: mean ± half-width of the 95 % t-interval over seeds; "
              "**bold**: best per dataset and column; *italic*: interval overlaps the best's."]
+    runtimes = next((t for t in report.tables if t.key == "runtimes"), None)
+    if runtimes is not None:  # the deployment view: each runtime against torch
+        parts += ["", f"### {md_text(runtimes.title)}", "", md_table(runtimes), "",
+                  *[md_text(n) for n in runtimes.notes]]
     if report.plots:
         parts.append("")
         base = md_path.resolve().parent
