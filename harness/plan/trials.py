@@ -60,6 +60,8 @@ def plan_line(trials) -> str:
                 t.scheduler, t.variant, tuple(t.configuration.items()))
                for t in trials if not is_baseline(t.method)}
     searched = any(t.configuration for t in trials)
-    return (f"{len(trials)} trials ({len(trials) - baselines} to train"
+    runtimes = sum(1 for t in trials if t.runtime)  # evaluate a source trial's model again
+    return (f"{len(trials)} trials ({len(trials) - baselines - runtimes} to train"
             + (f" in {len(configs)} configurations" if searched else "")
+            + (f", {runtimes} through runtimes (no training)" if runtimes else "")
             + f", {baselines} majority baselines)")

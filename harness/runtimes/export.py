@@ -15,6 +15,7 @@ the trial becomes a failed row, never a crash of the run.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,11 +116,16 @@ def _quantize(src: Path, dst: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     q = RUNTIMES["onnx-int8"].quantization
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # its "consider pre-processing" advice goes to the root logger
     try:
         quantize_dynamic(str(src), str(dst), weight_type=getattr(QuantType, q["weight_type"]),
                          per_channel=q["per_channel"], reduce_range=q["reduce_range"])
     except Exception as e:
         raise ExportFailed(f"onnxruntime quantize_dynamic: {one_line(e)}") from e
+    finally:
+        root.setLevel(level)
 
 
 def _openvino(what: Exportable, path: Path) -> None:
