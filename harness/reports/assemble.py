@@ -84,8 +84,10 @@ def build_report(results_dir: str | Path, opts: Options | None = None) -> Report
         plots = write_plots(ctx)
     from harness.reports.blog import setup_sentence
 
-    return Report(ctx.suite_name, tables, ctx.footer + selection_footer(ctx), plots,
-                  ctx.store.root, setup_sentence(ctx))
+    from harness.runtimes.cpu_peaks import bf16_note
+
+    return Report(ctx.suite_name, tables, ctx.footer + selection_footer(ctx)
+                  + bf16_note(ctx.all_records), plots, ctx.store.root, setup_sentence(ctx))
 
 
 def selection_footer(ctx: ReportContext) -> list[str]:

@@ -71,7 +71,8 @@ class OpenVinoRunner(Runner):
         self.request = self.compiled.create_infer_request()
         self.name, self.threads = name, threads
         self.inputs = [inp.get_any_name() for inp in self.compiled.inputs]
-        self.precision = str(self.compiled.get_property("INFERENCE_PRECISION_HINT"))
+        hint = self.compiled.get_property("INFERENCE_PRECISION_HINT")  # an openvino Type
+        self.precision = hint.to_string() if hasattr(hint, "to_string") else str(hint)
 
     def run(self, batch: dict) -> np.ndarray:
         feed = {k: np.ascontiguousarray(batch[k], dtype=np.int64) for k in self.inputs}
