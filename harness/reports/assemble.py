@@ -9,8 +9,8 @@ from pathlib import Path
 from harness.reports.context import ReportContext, load_context
 from harness.reports.cost import cost_table
 from harness.reports.leaderboard import leaderboard_table
-from harness.reports.runtimes import runtime_table
 from harness.reports.method_tables import method_tables
+from harness.reports.runtimes import runtime_table
 from harness.reports.schedulers import scheduler_table
 from harness.reports.search_table import search_table
 from harness.reports.selection import RULE
@@ -83,7 +83,6 @@ def build_report(results_dir: str | Path, opts: Options | None = None) -> Report
 
         plots = write_plots(ctx)
     from harness.reports.blog import setup_sentence
-
     from harness.runtimes.cpu_peaks import bf16_note
 
     return Report(ctx.suite_name, tables, ctx.footer + selection_footer(ctx)

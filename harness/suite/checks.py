@@ -25,8 +25,8 @@ from harness.methods.registry import METHODS
 from harness.metrics.registry import BINARY_ONLY
 from harness.models.files import hub_model_dir
 from harness.models.load import JA_EXTRA
-from harness.runtimes.checks import check_runtimes
 from harness.suite.loader import LoadedSuite
+from harness.suite.runtime_checks import check_runtimes
 
 _MECAB_DICTS = {"unidic_lite": "unidic_lite", "ipadic": "ipadic", "unidic": "unidic"}
 

@@ -37,8 +37,8 @@ from harness.methods.base import Diverged, MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.finetune import eval_order, peak_flops, speedups
 from harness.methods.finetune.callbacks import guard_reporting, trainer_callbacks
+from harness.methods.finetune.keep import keep_for_runtimes
 from harness.methods.finetune.length_sampler import LengthGroupedTrainer
-from harness.methods.finetune.runtime_run import keep_for_runtimes
 from harness.methods.finetune.throughput import (
     CountingCollator,
     MemoryPeak,
