@@ -82,15 +82,16 @@ def estimates(trials, suite, records=()) -> dict[str, float]:
     for r in records:
         if r.status != "ok":
             continue
+        runtime = getattr(r, "runtime", None)
         measured[group(r.model_name, r.dataset_name, r.method,
-                       r.runtime.name if r.runtime else None)].append(r.timing.total_wall_s)
+                       runtime.name if runtime else None)].append(r.timing.total_wall_s)
         if r.trial_id in by_id and raw[r.trial_id] > 0:
             rates.append(r.timing.total_wall_s / raw[r.trial_id])
     rate = statistics.median(rates) if rates else 1.0
     out = {}
     for t in trials:
         seen = measured.get(group(t.model.display_name if t.model else None, t.dataset.name,
-                                  t.method, t.runtime))
+                                  t.method, getattr(t, "runtime", None)))
         out[t.trial_id] = statistics.fmean(seen) if seen else raw[t.trial_id] * rate
     return out
 

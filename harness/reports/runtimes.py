@@ -96,15 +96,19 @@ def _speed(runtime_recs, torch_recs, throughput_field: str) -> dict:
 
 
 def _mteb_rows(ctx: ReportContext, n_boot: int) -> list[dict]:
-    records = [r for r in ctx.all_records if r.method == "mteb"]
+    from harness.methods.registry import METHODS
+
+    # the embedding tasks' records: no leaderboard row of their own (mteb), an embedding facts
+    records = [r for r in ctx.all_records if r.embedding is not None and r.method in METHODS
+               and METHODS[r.method].row_label(r) is None]
     torch_recs = {(r.model_name, r.dataset_name): r for r in records
                   if r.runtime is None and r.status == "ok"}
     rows = []
     for r in records:
         if r.runtime is None:
             continue
-        row = {"dataset": r.dataset_name, "model": r.model_name, "method": "mteb",
-               "scheduler": "-", "runtime": r.runtime.name, "seeds": []}
+        row = {"dataset": r.dataset_name, "model": r.model_name, "method": r.method,
+               "scheduler": "-", "runtime": r.runtime.name, "seeds": [], "kind": "embedding"}
         base = torch_recs.get((r.model_name, r.dataset_name))
         split = r.embedding.eval_split if r.embedding else "test"
         row["metric"] = r.embedding.main_score_name if r.embedding else "main_score"
@@ -165,8 +169,8 @@ def runtime_table(ctx: ReportContext, n_boot: int) -> Table | None:
             f" (×{r['latency_speedup']:.2f})" if r.get("latency_speedup") else "")
         diff = r.get("diff")
         label = r["method"] + (f" / {r['scheduler']}" if r["scheduler"] not in ("-", None) else "")
-        if r["method"] == "mteb":
-            label = f"mteb ({r['metric']})"
+        if r.get("kind") == "embedding":
+            label = f"{r['method']} ({r['metric']})"
         table.rows.append([
             Cell(r["dataset"]), Cell(r["model"]), Cell(label), Cell(r["runtime"]),
             Cell(", ".join(map(str, r["seeds"])) or DASH),
