@@ -25,7 +25,7 @@ from harness.reports.pairs import by_seed, compare_groups
 from harness.reports.rule import RULE, paired_test
 from harness.reports.table import DASH, Cell, Table, fmt_number
 
-COLUMNS = ["dataset", "model", "method", "runtime", "seeds", "Δ {main} vs torch", "95 % CI",
+COLUMNS = ["dataset", "model", "method", "runtime", "seeds", "Δ vs torch", "95 % CI",
            "verdict", "agreement", "throughput × torch", "b=1 p50 ms (× torch)", "b=1 p95 ms",
            "peak RSS MB", "size MB"]
 
@@ -184,7 +184,8 @@ def runtime_table(ctx: ReportContext, n_boot: int) -> Table | None:
             Cell(fmt_number(r.get("size_mb"), 1), r.get("size_mb"))])
         table.data.append(r)
     table.notes.append(
-        "Δ: runtime − torch on the main metric (mteb: its main score), seeds averaged; verdict by "
+        f"Δ: runtime − torch on the main metric ({ctx.main}; mteb rows: the task's main score, "
+        "named beside mteb), seeds averaged; verdict by "
         f"the one rule ({RULE}); mteb retrieval/reranking: the paired bootstrap over the queries' "
         "stored scores. Agreement: share of test examples with the same predicted label "
         "(mteb: queries with an equal score). Throughput: test rows/s at the eval batch size "
