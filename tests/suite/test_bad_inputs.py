@@ -50,6 +50,8 @@ def bad_env(monkeypatch, tiny_bert):
 def test_bad_input_one_line_exit_2(name, expected, bad_env, capsys, tmp_path):
     if "without-fugashi" in name:
         bad_env.setitem(sys.modules, "fugashi", None)  # as if the [ja] extra were not installed
+    if "without-openvino" in name:
+        bad_env.setitem(sys.modules, "openvino", None)  # as if [runtimes] were not installed
     results = tmp_path / "results"
     for argv in (["validate", str(BAD / name)], ["run", str(BAD / name), "--results-dir", str(results)]):
         assert main(argv) == 2, argv
@@ -62,7 +64,7 @@ def test_bad_input_one_line_exit_2(name, expected, bad_env, capsys, tmp_path):
 @pytest.mark.slow  # subprocesses
 def test_corpus_through_the_real_command(tiny_bert, tmp_path):
     """One `harness validate` process over the whole corpus: one line per file, exit 2."""
-    names = [n for n, _ in CASES if "without-fugashi" not in n]
+    names = [n for n, _ in CASES if "without-fugashi" not in n and "without-openvino" not in n]
     env = dict(os.environ, PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1", TINY_MODEL=str(tiny_bert))
     env.pop("HARNESS_TEST_UNSET_VAR", None)
     proc = subprocess.run([sys.executable, "-m", "harness", "validate", *[str(BAD / n) for n in names]],
