@@ -78,15 +78,17 @@ class Search:
         has it, else the dataset's main metric (harness.tasks.scoring)."""
         from harness.tasks.scoring import dataset_metrics
 
-        refs, main = dataset_metrics(self.suite.metrics, self.suite.main, dataset,
-                                     self.plan.task(dataset))
+        pinned = next(d for d in self.plan.suite.datasets if d.name == dataset.name)
+        refs, main = dataset_metrics(self.suite.metrics, self.suite.main, pinned,
+                                     self.plan.task(pinned))
         chosen = self.suite.selection.metric if self.suite.selection else None
         return chosen if chosen in [r.name for r in refs] else main
 
     def direction(self, dataset) -> str:
         from harness.metrics.families import greater_is_better
 
-        task = self.plan.task(dataset)
+        pinned = next(d for d in self.plan.suite.datasets if d.name == dataset.name)
+        task = self.plan.task(pinned)
         return "maximize" if greater_is_better(task.family, self.metric(dataset)) else "minimize"
 
     def units(self) -> list[tuple]:

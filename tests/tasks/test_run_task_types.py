@@ -1,6 +1,6 @@
 """One suite with a classification, a regression and a multiple-choice dataset, fine-tuned end
 to end on the tiny BERT: each trial runs its dataset's task type, stores predictions that
-reproduce its record's scores (recomputed here without harness or scipy), and the report has a
+reproduce its record's scores (recomputed here with scipy and with numpy alone), and the report has a
 leaderboard per task type, the overview across datasets and the published row."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from harness.cli import main
 from harness.store.store import ResultsStore
@@ -98,6 +99,10 @@ def test_three_task_types_in_one_suite(tiny_bert, task_data, english_data, tmp_p
         assert y.dtype == np.float32 and p.dtype == np.float32 and y.shape == (60,)
         assert _pearson(y, p) == pytest.approx(r.metrics["test"]["pearson"], abs=1e-9)
         assert _pearson(_ranks(y), _ranks(p)) == pytest.approx(r.metrics["test"]["spearman"],
+                                                                abs=1e-9)
+        assert stats.pearsonr(y, p).statistic == pytest.approx(r.metrics["test"]["pearson"],
+                                                               abs=1e-9)
+        assert stats.spearmanr(y, p).statistic == pytest.approx(r.metrics["test"]["spearman"],
                                                                 abs=1e-9)
         assert float(np.mean((y.astype(np.float64) - p) ** 2)) == pytest.approx(
             r.metrics["test"]["mse"], rel=1e-6)
