@@ -146,6 +146,13 @@ class PlanInputs:
     # names: lists of {field: value}, in the order the study proposed them.
     points: dict[tuple, list[dict]] = field(default_factory=dict)
 
+    def _once(self, key: tuple, make) -> str:
+        """A fingerprint computed once per plan (`setdefault` would hash the files again for
+        every trial: its argument is evaluated before it looks)."""
+        if key not in self.fingerprints:
+            self.fingerprints[key] = make()
+        return self.fingerprints[key]
+
     def task(self, spec: DatasetSpec):
         """The dataset's task type (harness.tasks: declared, or inferred from its data once)."""
         if spec.name not in self.tasks:
@@ -161,7 +168,7 @@ class PlanInputs:
         return dataset_metrics(self.suite.metrics, self.suite.main, spec, self.task(spec))[1]
 
     def dataset_material(self, spec: DatasetSpec) -> dict:
-        fp = self.fingerprints.setdefault(("data", spec.name), data_fingerprint(spec))
+        fp = self._once(("data", spec.name), lambda: data_fingerprint(spec))
         body = spec.model_dump(mode="json", exclude=_DATASET_NOT_IN_KEY)
         for name in _DATASET_IN_KEY_WHEN_SET:
             if body.get(name) is None:
@@ -171,7 +178,7 @@ class PlanInputs:
         return {"fingerprint": fp, **body}
 
     def model_material(self, spec: ModelSpec) -> dict:
-        fp = self.fingerprints.setdefault(("model", spec.display_name), model_fingerprint(spec))
+        fp = self._once(("model", spec.display_name), lambda: model_fingerprint(spec))
         return {"fingerprint": fp, **spec.model_dump(mode="json", exclude=_MODEL_NOT_IN_KEY)}
 
 
