@@ -289,9 +289,12 @@ def suite_page() -> str:
 def cli_page() -> str:
     from harness.cli import parser
 
+    # argparse has no public API for walking a parser's actions: these private names are its
+    # stable internals (unchanged since Python 3.2), read only here.
     root = parser()
-    sub = next(a for a in root._actions if isinstance(a, argparse._SubParsersAction))
-    helps = {c.dest: c.help for c in sub._choices_actions}
+    sub = next(a for a in root._actions  # noqa: SLF001
+               if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    helps = {c.dest: c.help for c in sub._choices_actions}  # noqa: SLF001
     lines = [HEADER.format(source="argparse (harness.cli.parser())"), "# Command line", "",
              f"`harness --help`: {cell(root.description)}", "",
              "Exit codes: `0` fine, `1` some trial failed or a gate failed, `2` bad input (one "
@@ -303,10 +306,10 @@ def cli_page() -> str:
     for name, p in sub.choices.items():
         lines += [f"## harness {name}", "", cell(helps.get(name, "")), "", "```text",
                   p.format_usage().strip(), "```", ""]
-        formatter = p._get_formatter()
+        formatter = p._get_formatter()  # noqa: SLF001
         rows = []
-        for action in p._actions:
-            if isinstance(action, argparse._HelpAction):
+        for action in p._actions:  # noqa: SLF001
+            if isinstance(action, argparse._HelpAction):  # noqa: SLF001
                 continue
             names = ", ".join(action.option_strings) or action.metavar or action.dest
             if isinstance(names, tuple):
@@ -315,7 +318,7 @@ def cli_page() -> str:
             if action.option_strings and action.nargs != 0:
                 metavar = action.metavar or action.dest.upper()
                 arg = " ".join(metavar) if isinstance(metavar, tuple) else metavar
-            help_text = formatter._expand_help(action) if action.help else ""
+            help_text = formatter._expand_help(action) if action.help else ""  # noqa: SLF001
             default = "" if action.default in (None, False, argparse.SUPPRESS) or \
                 not action.option_strings else code(action.default)
             choices = ", ".join(f"`{c}`" for c in action.choices) if action.choices else ""
