@@ -155,12 +155,19 @@ class Method(Protocol):
     defaults plan no trial, check nothing and show records under the method's name."""
 
     name: ClassVar[str]  # the suite's `type:` and TrialRecord.method
+    """The suite's `type:` and `TrialRecord.method`."""
     spec: ClassVar[type[BaseModel] | None] = None  # None: not listed in suites (a baseline)
+    """Its suite entry (pydantic, `type: Literal[name]`); None: not listed in suites (a baseline)."""
     baseline: ClassVar[bool] = False  # planned once per dataset for every suite; sorted last
+    """Planned once per dataset for every suite, sorted last in reports."""
     default: ClassVar[bool] = False  # what a suite without `methods:` runs
+    """Run by a suite that has no `methods:`."""
     needs_datasets: ClassVar[bool] = True  # False: a suite of only this method may omit datasets
+    """False: a suite whose methods are all of this kind may leave out `datasets:`."""
     trains: ClassVar[bool] = False  # True: its trials read `training:` (grids, search apply)
+    """True: its trials read `training:`, so training grids and a search apply to it."""
     union_tags: ClassVar[frozenset[str]] = frozenset()  # discriminator tags nested in its spec
+    """Discriminator tags nested in its spec (error paths drop them)."""
 
     def dataset_trials(self, spec: BaseModel | None, dataset: DatasetSpec,
                        plan: PlanInputs) -> list[Trial]:

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 GENERATED = REPO / "docs" / "generated"
 WRITE = os.environ.get("HARNESS_DOCS_WRITE") == "1"
 
-_HEX = re.compile(r"\b[0-9a-f]{7,64}\b")
+_HEX = re.compile(r"\b[0-9a-f]{7,64}\b|(?<=Z-)[0-9a-f]{6}\b")  # digests; run ids' suffixes
 _NUMBER = re.compile(r"\d+")
 
 
