@@ -40,6 +40,8 @@ def check_or_write(name: str, text: str) -> None:
         return
     assert path.is_file(), f"{path} is missing: run python scripts/docs_outputs.py"
     committed = path.read_text(encoding="utf-8")
+    if masked(text) != masked(committed):  # beside it, for a diff (git ignores *.now)
+        path.with_name(path.name + ".now").write_text(text, encoding="utf-8")
     assert masked(text) == masked(committed), (
         f"docs/generated/{name} is stale (the command's output changed): run "
         f"python scripts/docs_outputs.py and commit it.\n--- now ---\n{text}\n--- committed ---\n"
@@ -50,7 +52,9 @@ def shell(command: str, *, cwd: Path, env: dict, replace: dict[str, str] | None 
           drop: tuple[str, ...] = (), timeout: int = 600) -> str:
     """Run `command` as the page shows it (`harness ...` runs this checkout's harness), return
     `$ command` and its output (stdout, then stderr), with `replace` applied (temporary paths ->
-    what the reader would see) and lines starting with any of `drop` left out."""
+    what the reader would see) and lines starting with any of `drop` left out. Always a fresh
+    process, as the reader's shell runs it: in the test process (torch already imported) the
+    output differs (`harness nightly`'s summary names the device only once torch is loaded)."""
     argv = shlex.split(command)
     assignments = {}
     while argv and "=" in argv[0] and not argv[0].startswith("-"):
@@ -60,9 +64,9 @@ def shell(command: str, *, cwd: Path, env: dict, replace: dict[str, str] | None 
         argv = [sys.executable, "-m", "harness", *argv[1:]]
     proc = subprocess.run(argv, cwd=cwd, env={**env, **assignments, "PYTHONPATH": str(REPO)},
                           capture_output=True, text=True, timeout=timeout)
-    out = proc.stdout + proc.stderr
+    code, out = proc.returncode, proc.stdout + proc.stderr
     for old, new in (replace or {}).items():
         out = out.replace(old, new)
     lines = [line for line in out.splitlines() if not line.startswith(drop)]
-    assert proc.returncode == 0, f"{command} exited {proc.returncode}:\n{out[-4000:]}"
+    assert code == 0, f"{command} exited {code}:\n{out[-4000:]}"
     return "\n".join([f"$ {command}", *lines]) + "\n"
