@@ -70,7 +70,7 @@ def reference_suite(f: dict) -> dict:
             {"name": "local", "path": f["model"], "training": {"learning_rate": 3e-5},
              "resources": {"gpus": 1, "cpus": 2}, "save_model": False},
             {"name": "hub", "id": "org/model", "revision": "main"},
-            {"name": "packaged", "package": "yaml"},
+            {"name": "packaged", "package": "json"},
         ],
         "datasets": [
             {"name": "files", "files": files, "label_names": ["a", "b"], "positive_label": "b",
