@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from doc_outputs import check_or_write, shell
+
+pytestmark = pytest.mark.slow  # a `harness run` process (no torch: it stops at the hub check)
 
 
 def test_hub_model_offline_names_fetch_and_offline_mode(tmp_path):

@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
 from doc_outputs import REPO, check_or_write, shell
+
+pytestmark = pytest.mark.slow  # `harness init` and `validate` processes (no torch, ~3 s)
 
 
 def test_init_on_your_own_csv(tmp_path):
