@@ -140,8 +140,9 @@ def fetch_suite(path: str) -> int:
 def _prepare_datasets(loaded, items: list[Item]) -> None:
     """Prepare each hub dataset as a run does (from the snapshot folder): a bad config, split,
     column or label is reported now, with its suite line."""
-    from harness.data.load import DataError, prepare_once
+    from harness.data.load import DataError
     from harness.fingerprint import pinned_dataset
+    from harness.tasks.prepare import prepare_once
 
     errors = []
     for item in items:

@@ -26,8 +26,9 @@ from unittest import mock
 YES, NO = "yes", "no"
 TAG = "the entry's kind"
 # Other text values worth trying (names that exist in the reference suite or in harness).
-WORDS = ("f1_macro", "accuracy", "mean", "cls", "a", "1", "train", "test", "validation",
-         "jpn-Jpan", "cosine_spearman", "ndcg_at_100", "json")
+WORDS = ("f1_macro", "accuracy", "mcc", "f1_weighted", "mean", "cls", "a", "1", "train", "test",
+         "validation", "jpn-Jpan", "cosine_spearman", "ndcg_at_100", "json", "weight_decay",
+         "epochs")
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,21 @@ def reference_suite(f: dict) -> dict:
             {"name": "hub", "id": "org/model", "revision": "main"},
             {"name": "packaged", "package": "json"},
         ],
-        "datasets": [
-            {"name": "files", "files": files, "label_names": ["a", "b"], "positive_label": "b",
-             "text_pair_column": None, "max_train_samples": 10, "max_test_samples": 10},
-            {"name": "hub", "hub": {"id": "org/data", "config": "ja", "revision": "main",
-                                    "splits": {"validation": "dev"}}, "label_names": ["a", "b"]},
+        "datasets": [  # task types declared: planning reads no data
+            {"name": "files", "task": "classification", "files": files, "label_names": ["a", "b"],
+             "positive_label": "b", "text_pair_column": None, "max_train_samples": 10,
+             "max_test_samples": 10, "max_length": 64,
+             "metrics": [{"name": "accuracy"}, {"name": "f1_macro"},
+                         {"name": "ev2", "evaluate": f["model"], "key": "ev2", "kwargs": {}}],
+             "main_metric": "accuracy"},
+            {"name": "hub", "task": "classification",
+             "hub": {"id": "org/data", "config": "ja", "revision": "main",
+                     "splits": {"validation": "dev"}}, "label_names": ["a", "b"]},
+            {"name": "scores", "task": "regression", "files": files, "label_range": [0.0, 5.0]},
+            {"name": "choices", "task": "multiple_choice", "files": files,
+             "choice_columns": ["c0", "c1"]},
+            {"name": "choice-lists", "task": "multiple_choice", "files": files,
+             "choices_column": "choices"},
         ],
         "methods": [
             {"type": "finetune"},
@@ -115,6 +126,9 @@ def reference_suite(f: dict) -> dict:
                      {"type": "mlflow", "tracking_uri": "sqlite:///x.db", "experiment": "e"},
                      {"type": "wandb", "project": "p", "entity": "e", "dir": f["model"],
                       "mode": "offline"}],
+        "references": [{"label": "published", "source": "a paper", "url": "https://x.org",
+                        "split": "test", "model": "local", "model_id": "org/model", "note": "",
+                        "scores": {"files": {"accuracy": 0.9}}}],
         "gate": {"rules": [{"metric": "accuracy", "max_drop": 0.0, "floor": 0.5}],
                  "min_difference": {"accuracy": 0.01}, "ratio_tolerance": 0.1},
     }
@@ -142,10 +156,29 @@ def _stand_ins():
     def named_type(name):
         return "Retrieval" if name.endswith("Retrieval") else "STS"
 
+    import harness.methods.base as base
+
+    # Content fingerprints, once per spec (the plan recomputes them per trial; a changed file
+    # here is always a new path, so the memo never hides a change).
+    model_fp = _memo(base.model_fingerprint)
+    data_fp = _memo(base.data_fingerprint)
     with mock.patch("harness.hub.resolve", lambda kind, repo, rev: Resolved(kind, repo, rev)), \
             mock.patch("harness.methods.mteb.tasks.named_task_data", named), \
-            mock.patch("harness.methods.mteb.plan.named_type", named_type):
+            mock.patch("harness.methods.mteb.plan.named_type", named_type), \
+            mock.patch.object(base, "model_fingerprint", model_fp), \
+            mock.patch.object(base, "data_fingerprint", data_fp):
         yield
+
+
+def _memo(fn):
+    seen: dict[str, str] = {}
+
+    def memoised(spec):
+        key = spec.model_dump_json()
+        if key not in seen:
+            seen[key] = fn(spec)
+        return seen[key]
+    return memoised
 
 
 def _keys(data: dict, points: dict | None = None) -> tuple | None:
@@ -242,6 +275,7 @@ def candidates(schema: dict, current, scratch: Path) -> list:
                 k = next(iter(cur))
                 for v in candidates(branch["additionalProperties"], cur[k], scratch)[:4]:
                     out.append({**cur, k: v})
+                out += [{**cur, w: cur[k]} for w in WORDS if w not in cur]  # one more entry
         elif kind == "null":
             out.append(None)
     return [c for c in out if c != current]
@@ -368,7 +402,8 @@ def _sites(reference: dict, searched: dict, suite_schema: dict, defs: dict):
             elif nested is not None and isinstance(current, dict) and \
                     name not in ("space",):
                 walk(nested, current, (*path, name), field_pattern, data)
-            elif nested is not None and current is None:
+            elif current is None and (nested is not None or
+                                      (items is not None and (union or "$ref" in items))):
                 continue  # a section left out here: its fields are walked where it is given
             else:
                 out.append((field_pattern, (*path, name), field, data))

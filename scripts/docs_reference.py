@@ -274,7 +274,8 @@ def suite_page() -> str:
             if not verdict:  # a section: its own fields carry the verdicts
                 verdict = "see its section" if any(p.startswith(full + ".") or
                                                    p.startswith(full + "[")
-                                                   for p in keys) else "—"
+                                                   for p in keys) else \
+                    "not derived (not in scripts/docs_keys.py's reference suite)"
             lines.append(f"| `{name}` | {cell(type_of(field, defs))} | "
                          f"{cell(default_of(name, field, required, def_name))} | "
                          f"{cell(allowed(field, defs))} | {cell(verdict)} | "
@@ -451,11 +452,17 @@ def task_types() -> list[str]:
             table = getattr(module, attr, None)
             if isinstance(table, dict) and table:
                 rows = ["| task type | description |", "|---|---|"]
-                rows += [f"| `{name}` | {cell(_doc(t) or _doc(type(t)))} |" for name, t in table.items()]
+                rows += [f"| `{name}` | {cell(_task_doc(t))} |" for name, t in table.items()]
                 return [f"From `{module_name}.{attr}`:", "", *rows]
     return ["This version has no task-type registry (`harness/tasks/`): every dataset is a "
             "sequence (or sequence-pair) classification task. This section lists the registry's "
             "task types once it exists."]
+
+
+def _task_doc(task) -> str:
+    """A task type's own description: its module's docstring (the class's is often the base's)."""
+    module = sys.modules.get(type(task).__module__)
+    return _doc(module) or _doc(type(task))
 
 
 # ---------------------------------------------------------------- bad-input.md, first errors

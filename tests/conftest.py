@@ -81,6 +81,38 @@ def english_data(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def task_data(tmp_path_factory) -> Path:
+    """One folder per task type, from the english topic sentences:
+    sts/ — pairs scored 0-5 (4.0-5.0 for two sentences of one topic, 0.0-1.5 otherwise),
+    choice/ — 'topic? <sentence>' with the three topic names shuffled as choice0..2, the label
+    the right one's index (jsonl); train/validation/test each."""
+    import random
+
+    root = tmp_path_factory.mktemp("task-data")
+    texts, labels = tiny_models.english_texts(n=360, seed=1)
+    rng = random.Random(7)
+    topics = sorted(set(labels))
+    for name, lo, hi in (("train", 0, 240), ("validation", 240, 300), ("test", 300, 360)):
+        rows = []
+        for i in range(lo, hi):
+            j = rng.randrange(lo, hi)
+            same = labels[i] == labels[j]
+            score = rng.uniform(4.0, 5.0) if same else rng.uniform(0.0, 1.5)
+            rows.append({"sentence1": texts[i], "sentence2": texts[j], "score": f"{score:.2f}"})
+        write_csv(root / "sts" / f"{name}.csv", rows)
+        lines = []
+        for i in range(lo, hi):
+            choices = topics[:]
+            rng.shuffle(choices)
+            lines.append(json.dumps({"question": f"topic? {texts[i]}",
+                                     **{f"choice{k}": c for k, c in enumerate(choices)},
+                                     "label": choices.index(labels[i])}))
+        (root / "choice").mkdir(exist_ok=True)
+        (root / "choice" / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
 MODEL_CACHE = Path(os.environ.get("HARNESS_TEST_CACHE")
                    or Path.home() / ".cache" / "harness" / "test-models")
 

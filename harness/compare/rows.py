@@ -71,21 +71,24 @@ def compare_runs(base_dir, new_dir, metric: str | None = None, n_boot: int = 100
                            "compare two runs of one suite", file=str(base_dir))
     gate = gate_of(new)
     gate.min_difference.update(min_difference or {})
-    main = metric or new.main
-    if main not in new.metrics and main not in RATIO_METRICS:
-        raise HarnessError(f"unknown metric {main!r} (the suite's: {', '.join(new.metrics)})",
+    known = list(dict.fromkeys(m for s in new.scores.values() for m in s.metrics))
+    if metric is not None and metric not in known and metric not in RATIO_METRICS:
+        raise HarnessError(f"unknown metric {metric!r} (the suite's: {', '.join(known)})",
                            field="--metric")
-    quality = list(dict.fromkeys([main] + [r.metric for r in gate.rules]))
     ratios = list(dict.fromkeys([m for m in DEFAULT_RATIOS if metric is None]
                                 + [r.metric for r in gate.rules if r.metric in RATIO_METRICS]
-                                + ([main] if main in RATIO_METRICS else [])))
-    quality = [m for m in quality if m not in RATIO_METRICS]
-    out = Comparison(new.suite_name, Path(base_dir), Path(new_dir), main, gate)
+                                + ([metric] if metric in RATIO_METRICS else [])))
+    label = metric or ", ".join(new.mains)
+    out = Comparison(new.suite_name, Path(base_dir), Path(new_dir), label, gate)
     b_groups = {_key(g): g for g in base.groups()}
     n_groups = {_key(g): g for g in new.groups()}
     for key in list(n_groups) + [k for k in b_groups if k not in n_groups]:
         b, n = b_groups.get(key), n_groups.get(key)
         cause = input_change(b, n)
+        scores = new.scores.get(key[0]) or base.scores.get(key[0])
+        main = metric or scores.main  # the metric asked for, else the dataset's main metric
+        quality = [m for m in dict.fromkeys([main] + [r.metric for r in gate.rules])
+                   if m not in RATIO_METRICS and m in scores.metrics]
         rows = [_quality_row(base, new, b, n, m, gate, n_boot) for m in quality]
         rows += [r for r in (_ratio_row(b, n, m, gate) for m in ratios) if r is not None]
         for row in rows:  # each side's selected configuration (its grid or search chose it)
@@ -119,17 +122,18 @@ def _quality_row(base_ctx, new_ctx, b: Group | None, n: Group | None, metric, ga
     else:
         row.delta = row.new.mean - row.base.mean
         min_diff = gate.min_difference.get(metric, DEFAULT_MIN_DIFFERENCE)
-        row.decision = _paired(base_ctx, new_ctx, b, n, metric, min_diff, n_boot) \
-            or V.seeds_only(b.values(metric), n.values(metric), min_diff)
+        higher = new_ctx.scores[n.dataset].greater_is_better(metric)
+        row.decision = _paired(base_ctx, new_ctx, b, n, metric, min_diff, n_boot, higher) \
+            or V.seeds_only(b.values(metric), n.values(metric), min_diff, higher)
     return row
 
 
-def _paired(base_ctx, new_ctx, b, n, metric, min_diff, n_boot) -> V.Decision | None:
+def _paired(base_ctx, new_ctx, b, n, metric, min_diff, n_boot, higher=True) -> V.Decision | None:
     """The paired test when every ok trial on both sides stored predictions of one test set."""
-    from harness.metrics.registry import METRICS, MetricContext
     from harness.reports.cm_metrics import CM_METRICS
 
-    fn = METRICS.get(metric)
+    scoring = new_ctx.scores[n.dataset].scoring()
+    fn = scoring.fn(metric)
     pb = [base_ctx.predictions(r) for r in sorted(b.ok, key=lambda r: str(r.seed))]
     pn = [new_ctx.predictions(r) for r in sorted(n.ok, key=lambda r: str(r.seed))]
     if fn is None or any(p is None for p in pb + pn):
@@ -137,13 +141,12 @@ def _paired(base_ctx, new_ctx, b, n, metric, min_diff, n_boot) -> V.Decision | N
     y = pn[0][0]
     if any(p[0].shape != y.shape or not np.array_equal(p[0], y) for p in pb + pn):
         return None
-    labels = n.ok[0].label_names
-    mctx = MetricContext(len(labels), new_ctx.positive_label_id(n.dataset, labels))
-    if fn(y, pn[0][1], mctx) is None:
+    if fn(y, pn[0][1]) is None or fn(y, pb[0][1]) is None:
         return None
+    cm = CM_METRICS.get(metric) if scoring.family == "labels" else None
     return V.paired(metric, y, [p[1] for p in pb], [p[1] for p in pn], b.values(metric),
-                    n.values(metric), lambda t, p: fn(t, p, mctx), min_diff, n_boot,
-                    CM_METRICS.get(metric), len(labels), mctx.positive_label_id)
+                    n.values(metric), fn, min_diff, n_boot, cm, scoring.num_labels,
+                    scoring.positive_label_id, higher)
 
 
 def _timing(g: Group, metric: str) -> list[float]:

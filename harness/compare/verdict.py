@@ -29,29 +29,31 @@ class Decision:
     detail: str = ""
 
 
-def _direction(delta: float, significant: bool, min_diff: float) -> str:
+def _direction(delta: float, significant: bool, min_diff: float, higher: bool = True) -> str:
+    """higher: a larger value is better (False for errors such as MSE)."""
     if not significant or abs(delta) < min_diff:
         return "unchanged"
-    return "improved" if delta > 0 else "regressed"
+    return "improved" if (delta > 0) == higher else "regressed"
 
 
 def paired(metric: str, y, base_preds: list, new_preds: list, base_vals, new_vals, metric_fn,
            min_diff: float, n_boot: int, cm_metric=None, num_labels: int = 0,
-           positive: int | None = None) -> Decision:
+           positive: int | None = None, higher: bool = True) -> Decision:
     """new − base by the report's one rule (harness.reports.rule), then the minimum practical
     difference."""
     t = paired_test(metric, y, new_preds, base_preds, new_vals, base_vals, metric_fn, n_boot,
                     cm_metric, num_labels, positive)
-    return Decision(_direction(t.diff, t.significant, min_diff), t.test, t.p, t.ci_low, t.ci_high)
+    return Decision(_direction(t.diff, t.significant, min_diff, higher), t.test, t.p, t.ci_low,
+                    t.ci_high)
 
 
-def seeds_only(base_vals, new_vals, min_diff: float) -> Decision:
+def seeds_only(base_vals, new_vals, min_diff: float, higher: bool = True) -> Decision:
     p = welch_p(list(base_vals), list(new_vals))
     if p is None:
         return Decision("unchanged", "none", detail="one seed a side and no stored predictions: "
                                                     "no test possible")
     delta = float(np.mean(new_vals) - np.mean(base_vals))
-    return Decision(_direction(delta, p < ALPHA, min_diff), "Welch t (seeds)", p)
+    return Decision(_direction(delta, p < ALPHA, min_diff, higher), "Welch t (seeds)", p)
 
 
 def ratio(base_vals, new_vals, higher_is_better: bool, tolerance: float,

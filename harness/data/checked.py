@@ -19,8 +19,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from harness.specs.dataset import DatasetSpec
-
 
 def memo_dir() -> Path:
     env = os.environ.get("HARNESS_CACHE")
@@ -71,19 +69,6 @@ def remembered(kind: str, spec, files: dict[str, str], check,
     if path is not None:
         _write_atomic(path, json.dumps(summary, ensure_ascii=False))
     return summary, False
-
-
-def checked_dataset(spec: DatasetSpec) -> tuple[dict, bool]:
-    """({'label_names': [...], 'rows': {split: n}}, remembered) of a local suite dataset, as
-    prepare() makes it (raises its DataError)."""
-    def check():
-        from harness.data.load import prepare_once
-
-        data = prepare_once(spec)
-        return {"label_names": list(data.label_names),
-                "rows": {split: facts["rows"] for split, facts in data.facts.items()}}
-
-    return remembered("dataset", spec, dict(spec.files), check)
 
 
 def _write_atomic(path: Path, text: str) -> None:

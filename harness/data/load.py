@@ -1,9 +1,10 @@
-"""DatasetSpec -> DatasetDict(train, [validation], test) with canonical columns.
+"""Reading a DatasetSpec's data as stored: local files per split (csv, tsv, json, jsonl, parquet)
+or a hub dataset's config from the HF cache's snapshot of its commit, every problem a one-line
+DataError naming the spec field.
 
-Columns after preparation: `text`, optional `text_pair`, `label` (a ClassLabel whose names are
-the user's `label_names`, in the user's order). Splits that are missing are carved out of train
-with a seeded stratified split; `max_train_samples` is a seeded stratified subsample.
-Imports `datasets` (no torch), so `harness validate` can run the same code as `harness run`.
+What the rows mean (canonical columns, labels, scores, choices) is the dataset's task type's
+business (harness.tasks); the canonical column names are defined here so every layer above
+shares them. Imports `datasets` (no torch), so `harness validate` runs the same code as `run`.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
-from harness.data.split import stratified_split
 from harness.errors import HarnessError
 from harness.specs.dataset import DatasetSpec
 
 TEXT, PAIR, LABEL = "text", "text_pair", "label"
+CHOICES = "choices"  # multiple choice: the row's choices, a list of strings
 
 
 def column_values(ds, name: str) -> list:
@@ -31,18 +30,6 @@ def column_values(ds, name: str) -> list:
 
 class DataError(HarnessError):
     """A data problem; `field` is the DatasetSpec field at fault (the caller adds file and line)."""
-
-
-@dataclass
-class PreparedData:
-    splits: object  # datasets.DatasetDict
-    label_names: list[str]
-    positive_label_id: int | None
-    facts: dict = field(default_factory=dict)
-
-    @property
-    def num_labels(self) -> int:
-        return len(self.label_names)
 
 
 BUILDERS = {"csv": ("csv", {}), "tsv": ("csv", {"delimiter": "\t"}), "json": ("json", {}),
@@ -123,131 +110,8 @@ def _load_hub(datasets, hub):
         raise DataError(f"cannot load hub dataset {hub.id}: {message}", field=field) from None
 
 
-def prepare(spec: DatasetSpec, raw=None) -> PreparedData:
-    import datasets
-
-    raw = raw if raw is not None else load_raw(spec)
-    label_names = _label_names(spec, raw)
-    splits = {}
-    for split, ds in raw.items():
-        splits[split] = _canonical(spec, split, ds, label_names)
-    for split, ds in splits.items():
-        if len(ds) == 0:
-            raise DataError(f"split {split} has no rows", field=_file_field(spec, split))
-    dsd = datasets.DatasetDict(splits)
-    dsd = _carve_missing_splits(spec, dsd, len(label_names))
-    if spec.max_train_samples and spec.max_train_samples < len(dsd["train"]):
-        dsd["train"] = _stratified_take(dsd["train"], spec.max_train_samples, spec.split_seed,
-                                        "max_train_samples")
-    if spec.max_test_samples and spec.max_test_samples < len(dsd["test"]):
-        dsd["test"] = _stratified_take(dsd["test"], spec.max_test_samples, spec.split_seed,
-                                       "max_test_samples")
-    positive = positive_label_id(spec, label_names)
-    facts = {split: {"rows": len(ds), "label_counts": _counts(ds, label_names)}
-             for split, ds in dsd.items()}
-    return PreparedData(dsd, label_names, positive, facts)
-
-
-_PREPARED: dict[str, PreparedData] = {}
-
-
-def prepare_once(spec: DatasetSpec) -> PreparedData:
-    """prepare(spec), shared by `validate` and the trials of one process: `harness run` checks
-    the data before training and then reuses what the check prepared. Keyed by the spec and
-    the content digest of its files, so an edited file is prepared again."""
-    import json
-
-    from harness.fingerprint import data_fingerprint
-
-    try:
-        key = json.dumps([spec.model_dump(mode="json"), data_fingerprint(spec)], sort_keys=True)
-    except OSError:  # a missing or unreadable file: prepare() says which, with its field
-        return prepare(spec)
-    if key not in _PREPARED:
-        _PREPARED[key] = prepare(spec)
-    return _PREPARED[key]
-
-
-def positive_label_id(spec: DatasetSpec, label_names: list[str]) -> int | None:
-    """The positive class of a binary task: `positive_label`, else the second name; None otherwise."""
-    if len(label_names) != 2:
-        return None
-    return label_names.index(spec.positive_label) if spec.positive_label else 1
-
-
-def _label_names(spec: DatasetSpec, raw) -> list[str]:
-    import datasets
-
-    train = raw["train"]
-    if spec.label_column not in train.column_names:
-        raise DataError(f"column {spec.label_column!r} not in train (columns: "
-                        f"{', '.join(train.column_names)})", field="label_column")
-    feature = train.features[spec.label_column]
-    if isinstance(feature, datasets.ClassLabel):
-        if spec.label_names and list(feature.names) != spec.label_names:
-            raise DataError(f"the data's ClassLabel names {feature.names} differ from label_names",
-                            field="label_names")
-        return list(feature.names)
-    if spec.label_names:
-        return list(spec.label_names)
-    values = {v for split in raw.values() if spec.label_column in split.column_names
-              for v in column_values(split, spec.label_column) if _label_key(v) is not None}
-    if any(isinstance(v, float) and not float(v).is_integer() for v in values):
-        raise DataError("label column holds non-integer numbers (regression is not a "
-                        "classification task)", field="label_column")
-    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        return [str(v) for v in sorted(int(v) for v in values)]
-    sample = ", ".join(sorted(map(str, values))[:5])
-    raise DataError(f"string labels need label_names in your order (found: {sample})",
-                    field="label_names")
-
-
-def _canonical(spec: DatasetSpec, split: str, ds, label_names: list[str]):
-    import datasets
-
-    wanted = [(spec.text_column, TEXT, "text_column"), (spec.label_column, LABEL, "label_column")]
-    if spec.text_pair_column:
-        wanted.insert(1, (spec.text_pair_column, PAIR, "text_pair_column"))
-    for column, _, fld in wanted:
-        if column not in ds.column_names:
-            raise DataError(f"column {column!r} not in split {split} (columns: "
-                            f"{', '.join(ds.column_names)})", field=fld)
-    ds = ds.select_columns([c for c, _, _ in wanted])
-    ds = ds.rename_columns({c: new for c, new, _ in wanted if c != new})
-    feature = ds.features[LABEL]
-    index = {name: i for i, name in enumerate(label_names)}
-    if not isinstance(feature, datasets.ClassLabel):
-        # Integer labels with label_names given are ids (0 = first name); strings are names.
-        as_ids = bool(spec.label_names) and str(getattr(feature, "dtype", "")).startswith("int")
-        ids = []
-        for row, value in enumerate(column_values(ds, LABEL)):
-            key = _label_key(value)
-            if key is None:
-                raise DataError(f"split {split} row {row + 1}: empty or NaN label",
-                                field="label_column")
-            if as_ids:
-                if not 0 <= int(value) < len(label_names):
-                    raise DataError(f"split {split} row {row + 1}: label id {value} is outside "
-                                    f"0..{len(label_names) - 1} (label_names has "
-                                    f"{len(label_names)} names)", field="label_names")
-                ids.append(int(value))
-                continue
-            if key not in index:
-                raise DataError(f"split {split} row {row + 1}: label {key!r} is not one of "
-                                f"label_names {label_names}", field="label_names")
-            ids.append(index[key])
-        ds = ds.remove_columns(LABEL).add_column(LABEL, ids)
-    for column in (TEXT, PAIR):
-        if column in ds.column_names:
-            texts = column_values(ds, column)
-            bad = next((i for i, t in enumerate(texts) if not isinstance(t, str) or not t.strip()), None)
-            if bad is not None:
-                raise DataError(f"split {split} row {bad + 1}: empty or non-text value in "
-                                f"{column!r}", field="text_column" if column == TEXT else "text_pair_column")
-    return ds.cast_column(LABEL, datasets.ClassLabel(names=label_names))
-
-
-def _label_key(value) -> str | None:
+def label_key(value) -> str | None:
+    """A label cell as the text the user wrote (1.0 -> '1'); None when empty or NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -256,45 +120,8 @@ def _label_key(value) -> str | None:
     return text or None
 
 
-def _carve_missing_splits(spec: DatasetSpec, dsd, num_labels: int):
-    if "test" not in dsd:
-        _check_stratifiable(dsd["train"], spec.test_size, num_labels, "test_size")
-        dsd["train"], dsd["test"] = stratified_split(dsd["train"], LABEL, spec.split_seed,
-                                                     test_size=spec.test_size)
-    if "validation" not in dsd and spec.validation_size > 0:
-        share = spec.validation_size / (1 - spec.test_size) if "test" not in (spec.files or {}) \
-            else spec.validation_size
-        _check_stratifiable(dsd["train"], share, num_labels, "validation_size")
-        dsd["train"], dsd["validation"] = stratified_split(dsd["train"], LABEL, spec.split_seed,
-                                                           test_size=share)
-    return dsd
-
-
-def _check_stratifiable(ds, share: float, num_labels: int, fld: str) -> None:
-    counts = Counter(column_values(ds, LABEL))
-    n_test = math.ceil(share * len(ds))
-    rare = [k for k, c in counts.items() if c < 2]
-    if rare or n_test < len(counts) or len(ds) - n_test < len(counts):
-        raise DataError(f"train ({len(ds)} rows, {len(counts)} labels"
-                        + (f", {len(rare)} with a single row" if rare else "")
-                        + f") is too small to stratify a {share:.0%} split", field=fld)
-
-
-def _stratified_take(ds, n: int, seed: int, fld: str):
-    counts = Counter(column_values(ds, LABEL))
-    if n < len(counts):
-        raise DataError(f"{n} rows cannot hold all {len(counts)} labels", field=fld)
-    if any(c < 2 for c in counts.values()):
-        return ds.shuffle(seed=seed).select(range(n))
-    return stratified_split(ds, LABEL, seed, train_size=n)[0]
-
-
-def _counts(ds, label_names: list[str]) -> dict[str, int]:
-    counts = Counter(column_values(ds, LABEL))
-    return {name: counts.get(i, 0) for i, name in enumerate(label_names)}
-
-
-def _file_field(spec: DatasetSpec, split: str) -> str:
+def file_field(spec: DatasetSpec, split: str) -> str:
+    """The spec field that names a split's data (for errors about the split as a whole)."""
     return f"files.{split}" if spec.files else "hub.splits"
 
 

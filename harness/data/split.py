@@ -35,3 +35,55 @@ def stratified_split(ds, label: str, seed: int, *, train_size: int | None = None
             raise ValueError(f"the least populated class in {label!r} has only 1 member") from e
         raise
     return ds.select(train_idx), ds.select(test_idx)
+
+
+def carve_missing_splits(spec, dsd, label: str | None):
+    """Test and validation carved out of train where the spec's files or hub splits lack them
+    (`test_size`, `validation_size`, seeded by `split_seed`): stratified by the `label` column
+    when given (classification), else a seeded shuffle split. Raises DataError(field=...)."""
+    if "test" not in dsd:
+        dsd["train"], dsd["test"] = _split(dsd["train"], spec.test_size, spec.split_seed, label,
+                                           "test_size")
+    if "validation" not in dsd and spec.validation_size > 0:
+        share = spec.validation_size / (1 - spec.test_size) if "test" not in (spec.files or {}) \
+            else spec.validation_size
+        dsd["train"], dsd["validation"] = _split(dsd["train"], share, spec.split_seed, label,
+                                                 "validation_size")
+    return dsd
+
+
+def take(ds, n: int, seed: int, label: str | None, fld: str):
+    """A seeded subsample of n rows, stratified by `label` when given (every label kept)."""
+    from collections import Counter
+
+    from harness.data.load import DataError
+
+    if label is None:
+        return ds.shuffle(seed=seed).select(range(n))
+    counts = Counter(ds[label][:])
+    if n < len(counts):
+        raise DataError(f"{n} rows cannot hold all {len(counts)} labels", field=fld)
+    if any(c < 2 for c in counts.values()):
+        return ds.shuffle(seed=seed).select(range(n))
+    return stratified_split(ds, label, seed, train_size=n)[0]
+
+
+def _split(ds, share: float, seed: int, label: str | None, fld: str):
+    from harness.data.load import DataError
+
+    n_test = math.ceil(share * len(ds))
+    if label is None:
+        if n_test < 1 or len(ds) - n_test < 1:
+            raise DataError(f"train ({len(ds)} rows) is too small to split off {share:.0%}",
+                            field=fld)
+        parts = ds.train_test_split(test_size=n_test, seed=seed, shuffle=True)
+        return parts["train"], parts["test"]
+    from collections import Counter
+
+    counts = Counter(ds[label][:])
+    rare = [k for k, c in counts.items() if c < 2]
+    if rare or n_test < len(counts) or len(ds) - n_test < len(counts):
+        raise DataError(f"train ({len(ds)} rows, {len(counts)} labels"
+                        + (f", {len(rare)} with a single row" if rare else "")
+                        + f") is too small to stratify a {share:.0%} split", field=fld)
+    return stratified_split(ds, label, seed, test_size=share)

@@ -8,24 +8,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from harness.data.load import positive_label_id
-from harness.metrics.compute import compute_metrics
-from harness.metrics.registry import MetricContext
+from harness.specs.dataset import DatasetSpec
+from harness.tasks.base import Predictions, TaskInfo
+from harness.tasks.classification import positive_label_id
+from harness.tasks.registry import task_type
+from harness.tasks.scoring import Scoring, dataset_metrics
 
 
 def backfill_test_metrics(record, trial, suite, store) -> list[str]:
-    """Add the suite's metrics missing from `record`'s test scores; returns the names added."""
-    test = record.metrics.get("test", {})
-    missing = [ref for ref in suite.metrics if ref.name not in test]
+    """Add the dataset's metrics missing from `record`'s test scores; returns the names added."""
     rel = record.artifacts.get("predictions")
-    if not missing or not rel:
+    if not rel or not isinstance(trial.dataset, DatasetSpec):  # mteb trials store none
         return []
-    with np.load(store.root / rel) as arrays:
-        y_true, y_pred = arrays["label_ids"], arrays["predictions"]
-        probs = arrays["probabilities"] if "probabilities" in arrays.files else None
+    task = task_type(record.task_type)
+    refs, _ = dataset_metrics(suite.metrics, suite.main, trial.dataset, task)
+    test = record.metrics.get("test", {})
+    missing = [ref for ref in refs if ref.name not in test]
+    if not missing:
+        return []
+    stored = store.read_predictions(rel)
+    if stored is None:
+        return []
+    probs = None
+    if rel.endswith(".npz"):
+        with np.load(store.root / rel) as arrays:
+            probs = arrays["probabilities"] if "probabilities" in arrays.files else None
     names = record.label_names
-    ctx = MetricContext(len(names), positive_label_id(trial.dataset, names), probs)
-    added = compute_metrics(missing, y_true, y_pred, ctx)
+    info = TaskInfo(list(names), positive_label_id(trial.dataset, names))
+    added = Scoring(task, tuple(missing), missing[0].name, info.num_labels,
+                    info.positive_label_id).score(Predictions(*stored, probs))
     record.metrics["test"] = {**test, **added}
     store.write_record(record)
     return list(added)

@@ -74,10 +74,8 @@ def _execute(trial: Trial, ctx: TrialContext) -> TrialRecord:
     data = ctx.data.get(trial.dataset.name) if isinstance(trial.dataset, DatasetSpec) else None
     if outcome is not None and outcome.test_label_ids is not None:
         artifacts["predictions"] = ctx.store.write_predictions(
-            trial.trial_id, label_ids=outcome.test_label_ids.astype("int32"),
-            predictions=outcome.test_predictions.astype("int32"),
-            **({"probabilities": outcome.test_probabilities}
-               if outcome.test_probabilities is not None else {}))
+            trial.trial_id, outcome.test_label_ids, outcome.test_predictions,
+            outcome.test_probabilities)
     if outcome is not None:
         artifacts.update(outcome.artifacts)
         if outcome.model_dir:
@@ -89,7 +87,9 @@ def _execute(trial: Trial, ctx: TrialContext) -> TrialRecord:
         dataset_name=trial.dataset.name, scheduler=trial.scheduler, seed=trial.seed,
         config=trial.key_material, configuration=trial.configuration,
         metrics=outcome.metrics if outcome else {},
-        main_metric=ctx.suite.main, label_names=data.label_names if data else [],
+        task_type=data.task.name if data else None,
+        main_metric=ctx.scoring(trial.dataset).main if data else ctx.suite.main,
+        label_names=data.label_names if data else [],
         data_facts=data.facts if data else {},
         timing=Timing(total_wall_s=time.perf_counter() - t0, **(outcome.timing if outcome else {})),
         log_history=outcome.log_history if outcome else history,

@@ -10,6 +10,7 @@ from pathlib import Path
 from harness.errors import HarnessError
 from harness.history.runs import RunDir, resolved_suite, run_dirs, run_records
 from harness.reports.groups import group_records
+from harness.reports.scores import dataset_scores
 from harness.reports.selection import choose, chosen_group
 from harness.reports.stats import Interval, t_interval
 from harness.reports.table import DASH, Cell, Table, fmt_interval, interval_data
@@ -27,35 +28,36 @@ def collect(root: str | Path, metric: str | None = None, models=None, datasets=N
     runs = run_dirs(root, warn)
     if not runs:
         raise HarnessError("no run dirs here (a run dir holds runs/<run_id>.json)", file=str(root))
-    if metric is None:
-        suite = resolved_suite(runs[-1].path) or {}
-        names = [m["name"] for m in suite.get("metrics", [])]
-        metric = suite.get("main_metric") or (names[0] if names else "accuracy")
-    hist = History(metric, runs)
+    hist = History(metric or "main metric", runs)
+    mains = set()
     for run in runs:
         records = [r for r in run_records(run, warn)
                    if not (models and r.model_name not in models)
                    and not (datasets and r.dataset_name not in datasets)]
-        suite = resolved_suite(run.path) or {}
-        chooses = (suite.get("selection") or {}).get("metric") or suite.get("main_metric") \
-            or metric
+        if not records:
+            continue
+        scores = dataset_scores(records, resolved_suite(run.path))
         # one row per model × dataset × method × scheduler: its configuration selected on
         # validation in that run (harness.reports.selection), never the configurations pooled
-        for choice in choose(group_records(records), chooses):
+        for choice in choose(group_records(records), scores):
             g = chosen_group(choice)
-            vals = g.values(metric)
+            mains.add(scores[g.dataset].main)
+            vals = g.values(metric or scores[g.dataset].main)
             if vals:
                 key = (g.model, g.dataset, g.method, g.scheduler)
                 hist.series.setdefault(key, {})[run.name] = t_interval(vals)
+    if metric is None and len(mains) == 1:  # every dataset shares its main metric: name it
+        hist.metric = mains.pop()
     if not hist.series:
-        raise HarnessError(f"no ok trial under this root has a test {metric!r}"
+        raise HarnessError(f"no ok trial under this root has a test {metric or 'main metric'!r}"
                            + (" (with these --model/--dataset filters)" if models or datasets else ""),
                            file=str(root))
     return hist
 
 
 def history_table(hist: History) -> Table:
-    table = Table("history", f"{hist.metric} (test) over {len(hist.runs)} runs",
+    what = hist.metric if hist.metric != "main metric" else "each dataset's main metric"
+    table = Table("history", f"{what} (test) over {len(hist.runs)} runs",
                   ["model", "dataset", "method", "scheduler"] + [r.name for r in hist.runs])
     for key, per_run in sorted(hist.series.items()):
         cells = [Cell(k) for k in key]

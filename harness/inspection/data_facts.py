@@ -24,9 +24,10 @@ def data_facts(prepared) -> dict:
     splits, names = prepared.splits, prepared.label_names
     per_split = {}
     for split, ds in splits.items():
-        counts = Counter(column_values(ds, LABEL))
+        counts = Counter(column_values(ds, LABEL)) if names else Counter()
         chars = np.asarray([len(t) for t in column_values(ds, TEXT)])
         per_split[split] = {
+            **prepared.facts.get(split, {}),  # the task type's own (score range, ...)
             "rows": len(ds),
             "label_counts": {name: counts.get(i, 0) for i, name in enumerate(names)},
             "chars_min": int(chars.min()), "chars_mean": round(float(chars.mean()), 1),
@@ -34,12 +35,13 @@ def data_facts(prepared) -> dict:
             "chars_max": int(chars.max()),
         }
     train_counts = per_split["train"]["label_counts"]
-    top = max(train_counts, key=train_counts.get)
-    majority_share = train_counts[top] / per_split["train"]["rows"]
+    top = max(train_counts, key=train_counts.get) if train_counts else None
+    majority_share = train_counts[top] / per_split["train"]["rows"] if top is not None else 0.0
     train_texts = set(_row_texts(splits["train"]))
     test_texts = _row_texts(splits["test"])
     shared = sum(1 for t in test_texts if t in train_texts)
     facts = {
+        "task": prepared.task.name,
         "label_names": list(names), "pair": PAIR in splits["train"].column_names,
         "splits": per_split, "majority_label": top, "majority_share": round(majority_share, 4),
         "test_rows_in_train": shared, "test_rows_in_train_share": round(shared / len(test_texts), 4),

@@ -16,6 +16,7 @@ def trial_tokenizer_fit(trial, ctx) -> dict | None:
 
     def make():
         tokenizer = load_tokenizer(spec, ctx)  # the same cached tokenizer the fine-tune uses
-        return tokenizer_fit(tokenizer, ctx.prepared(trial.dataset).splits, spec.max_length)
+        return tokenizer_fit(tokenizer, ctx.prepared(trial.dataset).splits, length)
 
-    return ctx.cached(("tokenizer_fit", spec.display_name, trial.dataset.name, spec.max_length), make)
+    length = trial.dataset.max_length_for(spec)
+    return ctx.cached(("tokenizer_fit", spec.display_name, trial.dataset.name, length), make)

@@ -120,7 +120,12 @@ class SuiteFile(Protocol):
     def error(self, message: str, loc: tuple = ()) -> HarnessError: ...
 
 
-_DATASET_NOT_IN_KEY = {"name", "files", "hub"}  # the fingerprint stands for the data itself
+_DATASET_NOT_IN_KEY = {"name", "files", "hub",  # the fingerprint stands for the data itself
+                       "metrics", "main_metric"}  # metrics never enter keys (backfilled instead)
+# Fields that came with task types enter a key only when set, so a dataset that sets none of
+# them keeps the key it had before they existed.
+_DATASET_IN_KEY_WHEN_SET = {"task", "label_range", "choice_columns", "choices_column",
+                            "max_length"}
 # A model's `training` enters a key as the trial's resolved training settings (finetune's plan).
 _MODEL_NOT_IN_KEY = {"name", "id", "path", "package", "revision", "save_model", "resources",
                      "training"}
@@ -134,13 +139,31 @@ class PlanInputs:
 
     suite: SuiteSettings
     fingerprints: dict = field(default_factory=dict)  # computed once per plan
+    tasks: dict = field(default_factory=dict)  # dataset name -> its task type, once per plan
     # A search's configurations so far (harness.search), per (model, dataset, scheduler) display
     # names: lists of {field: value}, in the order the study proposed them.
     points: dict[tuple, list[dict]] = field(default_factory=dict)
 
+    def task(self, spec: DatasetSpec):
+        """The dataset's task type (harness.tasks: declared, or inferred from its data once)."""
+        if spec.name not in self.tasks:
+            from harness.tasks.prepare import task_of
+
+            self.tasks[spec.name] = task_of(spec)
+        return self.tasks[spec.name]
+
+    def main_metric(self, spec: DatasetSpec) -> str:
+        """The dataset's main metric in this suite (harness.tasks.scoring)."""
+        from harness.tasks.scoring import dataset_metrics
+
+        return dataset_metrics(self.suite.metrics, self.suite.main, spec, self.task(spec))[1]
+
     def dataset_material(self, spec: DatasetSpec) -> dict:
         fp = self.fingerprints.setdefault(("data", spec.name), data_fingerprint(spec))
         body = spec.model_dump(mode="json", exclude=_DATASET_NOT_IN_KEY)
+        for name in _DATASET_IN_KEY_WHEN_SET:
+            if body.get(name) is None:
+                body.pop(name, None)
         if spec.hub is not None and spec.hub.splits:  # which of its splits are ours (KEY_VERSION 2)
             body["hub_splits"] = spec.hub.splits
         return {"fingerprint": fp, **body}
@@ -166,8 +189,15 @@ class Method(Protocol):
     """False: a suite whose methods are all of this kind may leave out `datasets:`."""
     trains: ClassVar[bool] = False  # True: its trials read `training:` (grids, search apply)
     """True: its trials read `training:`, so training grids and a search apply to it."""
+    task_types: ClassVar[frozenset[str] | None] = None
+    """The task types (harness.tasks) of datasets it runs on; None: every one. A dataset of
+    another type gets no trial of it (validate says so)."""
     union_tags: ClassVar[frozenset[str]] = frozenset()  # discriminator tags nested in its spec
     """Discriminator tags nested in its spec (error paths drop them)."""
+
+    def applies_to(self, task: str) -> bool:
+        """Does it run on datasets of this task type?"""
+        return self.task_types is None or task in self.task_types
 
     def dataset_trials(self, spec: BaseModel | None, dataset: DatasetSpec,
                        plan: PlanInputs) -> list[Trial]:
@@ -210,6 +240,11 @@ class Method(Protocol):
     def row_label(self, record: TrialRecord) -> str | None:
         """The method column of the classification leaderboard; None: not a leaderboard row."""
         return record.method
+
+    def row_labels(self) -> set[str]:
+        """Every label `row_label` can give besides the method's name (a baseline's rows are
+        named by the dataset's task type: majority, train mean, …)."""
+        return set()
 
     def headline(self, record: TrialRecord) -> dict[str, float | None]:
         """The scores an ok trial's progress line shows."""

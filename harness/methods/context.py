@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from harness.data.load import PreparedData, prepare_once
 from harness.specs.dataset import DatasetSpec
 from harness.specs.metric import MetricRef
 from harness.specs.model import ModelSpec
 from harness.specs.training import TrainingSpec
 from harness.store.store import ResultsStore
+from harness.tasks.prepare import PreparedData, prepare_once
+from harness.tasks.scoring import Scoring, scoring
 
 
 class SuiteSettings(Protocol):
@@ -112,6 +113,11 @@ class TrialContext:
         if spec.name not in self.data:
             self.data[spec.name] = prepare_once(spec)
         return self.data[spec.name]
+
+    def scoring(self, spec: DatasetSpec) -> Scoring:
+        """The dataset's metrics and main metric (harness.tasks.scoring), for its task type."""
+        data = self.prepared(spec)
+        return scoring(self.suite, spec, data.task, data.info)
 
     def cached(self, key: Any, make: Callable[[], Any]) -> Any:
         """Memoise anything expensive for the rest of the run (tokenizers, tokenized splits)."""

@@ -6,16 +6,18 @@ from pathlib import Path
 
 import numpy as np
 
-from harness.metrics.registry import METRICS, MetricContext
+from harness.metrics.families import metric_fn
+from harness.metrics.registry import MetricContext
 
 
 def compute_metrics(metric_refs, y_true: np.ndarray, y_pred: np.ndarray,
-                    ctx: MetricContext) -> dict[str, float | None]:
-    """`metric_refs` are the suite's MetricRef items (a registry name or a local evaluate module)."""
+                    ctx: MetricContext, family: str = "labels") -> dict[str, float | None]:
+    """`metric_refs` are a dataset's MetricRef items (a registry name of the task type's metric
+    family, or a local evaluate module)."""
     out: dict[str, float | None] = {}
     for ref in metric_refs:
         if ref.evaluate is None:
-            out[ref.name] = METRICS[ref.name](y_true, y_pred, ctx)
+            out[ref.name] = metric_fn(family, ref.name)(y_true, y_pred, ctx)
         else:
             out[ref.name] = _evaluate_module(ref, y_true, y_pred)
     return out

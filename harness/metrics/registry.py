@@ -64,6 +64,8 @@ METRICS: dict[str, MetricFn] = {
     "mcc": mcc,
 }
 
+DEFAULT = ("accuracy", "f1_macro", "mcc")  # a suite without `metrics:`
+
 # Metrics that are null on tasks with more than two labels.
 BINARY_ONLY = frozenset(name for name, fn in METRICS.items() if getattr(fn, "binary_only", False))
 

@@ -29,15 +29,18 @@ def build_plan(suite: Suite, points: dict | None = None) -> list[Trial]:
     plan = PlanInputs(suite, points=points or {})
     listed = [(METHODS[spec.type], spec) for spec in suite.methods]
     trials: list[Trial] = []
+    applies = {d.name: plan.task(d).name for d in suite.datasets}  # methods run on some task types
     for dataset in suite.datasets:
         for method in baselines():
             trials += method.dataset_trials(None, dataset, plan)
         for method, spec in listed:
-            trials += method.dataset_trials(spec, dataset, plan)
+            if method.applies_to(applies[dataset.name]):
+                trials += method.dataset_trials(spec, dataset, plan)
     for model in suite.models:
         for dataset in suite.datasets:
             for method, spec in listed:
-                trials += method.model_dataset_trials(spec, model, dataset, plan)
+                if method.applies_to(applies[dataset.name]):
+                    trials += method.model_dataset_trials(spec, model, dataset, plan)
         for method, spec in listed:
             trials += method.model_trials(spec, model, plan)
     return trials
@@ -50,7 +53,7 @@ def pinned_suite(suite: Suite) -> Suite:
 
 
 def plan_line(trials) -> str:
-    """`7 trials (6 to train in 3 configurations, 1 majority baselines)`: the plan's size."""
+    """`7 trials (6 to train in 3 configurations, 1 baselines)`: the plan's size."""
     baselines = sum(1 for t in trials if is_baseline(t.method))
     configs = {(t.model.display_name if t.model else None, t.dataset.name, t.method,
                 t.scheduler, t.variant, tuple(t.configuration.items()))
@@ -58,4 +61,4 @@ def plan_line(trials) -> str:
     searched = any(t.configuration for t in trials)
     return (f"{len(trials)} trials ({len(trials) - baselines} to train"
             + (f" in {len(configs)} configurations" if searched else "")
-            + f", {baselines} majority baselines)")
+            + f", {baselines} baselines)")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from harness.reports.context import ReportContext, load_context
 from harness.reports.cost import cost_table
-from harness.reports.leaderboard import leaderboard_table
+from harness.reports.leaderboard import leaderboard_tables
 from harness.reports.method_tables import method_tables
+from harness.reports.overview import overview_table
 from harness.reports.schedulers import scheduler_table
 from harness.reports.search_table import search_table
 from harness.reports.selection import RULE
@@ -36,7 +37,11 @@ class Report:
 
 
 def _leaderboard(ctx, opts, state):
-    return leaderboard_table(ctx, opts.scale, top2_notes(ctx, state["significance"]))
+    return leaderboard_tables(ctx, opts.scale, top2_notes(ctx, state["significance"]))
+
+
+def _overview(ctx, opts, state):
+    return overview_table(ctx, opts.scale, opts.n_boot)
 
 
 def _search(ctx, opts, state):
@@ -60,7 +65,7 @@ def _methods(ctx, opts, state):
 
 
 # each: a Table, a list or None; a table with no rows is left out
-TABLES = [_leaderboard, _search, _schedulers, _cost, _significance, _methods]
+TABLES = [_overview, _leaderboard, _search, _schedulers, _cost, _significance, _methods]
 
 
 def build_report(results_dir: str | Path, opts: Options | None = None) -> Report:
@@ -87,5 +92,6 @@ def selection_footer(ctx: ReportContext) -> list[str]:
     """The footer names the selection split and metric where a grid or search ran."""
     if not ctx.searched():
         return []
-    rule = RULE.format(split="validation", metric=ctx.selection_metric)
-    return [f"selection: on the validation split, metric {ctx.selection_metric}: {rule}"]
+    metric = ", ".join(ctx.selection_metrics)
+    rule = RULE.format(split="validation", metric=metric)
+    return [f"selection: on the validation split, metric {metric}: {rule}"]

@@ -40,12 +40,20 @@ def setup_sentence(ctx) -> str:
 
 
 def blog_markdown(report, md_path: Path) -> str:
-    """The post section for a markdown file at `md_path` (figure links relative to it)."""
-    board = next(t for t in report.tables if t.key == "leaderboard")
-    parts = [f"## {md_text(report.suite_name)}", "", md_text(report.setup), "",
-             md_table(board), "",
-             f"Test split, ×{BLOG_SCALE:g}: mean ± half-width of the 95 % t-interval over seeds; "
-             "**bold**: best per dataset and column; *italic*: interval overlaps the best's."]
+    """The post section for a markdown file at `md_path` (figure links relative to it): the
+    overview across datasets where the suite has several (the JGLUE table), else the
+    leaderboard; published reference rows cited."""
+    overview = [t for t in report.tables if t.key == "overview"]
+    boards = overview or [t for t in report.tables if t.key.startswith("leaderboard")]
+    parts = [f"## {md_text(report.suite_name)}", "", md_text(report.setup), ""]
+    for board in boards:
+        parts += [md_table(board), ""]
+    parts.append(f"Test split, ×{BLOG_SCALE:g}: mean ± half-width of the 95 % t-interval over "
+                 "seeds; **bold**: best per dataset and column; *italic*: "
+                 + ("not significantly different from the best (paired test)" if overview
+                    else "interval overlaps the best's") + ".")
+    cited = [n for b in boards for n in b.notes if n.startswith("published:")]
+    parts += [md_text(n) for n in dict.fromkeys(cited)]
     if report.plots:
         parts.append("")
         base = md_path.resolve().parent

@@ -1,13 +1,12 @@
 """What every report needs from a results dir: the records of the latest plan grouped by
 dataset × model × method × scheduler (× configuration, of which selection.py chooses one per
-row on validation), the suite's metrics and main metric, each trial's stored test predictions,
-and a footer that makes a pasted table reproducible."""
+row on validation), each dataset's metrics and main metric (scores.py: by its task type), each
+trial's stored test predictions, and a footer that makes a pasted table reproducible."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
@@ -15,6 +14,7 @@ from harness.errors import HarnessError
 from harness.methods.registry import METHODS
 from harness.reports.groups import Group, group_records
 from harness.reports.learned import mark_learned_nothing
+from harness.reports.scores import DatasetScores, dataset_scores
 from harness.reports.selection import Choice, choose, chosen_group
 from harness.store.record import TrialRecord
 from harness.store.store import ResultsStore
@@ -24,8 +24,7 @@ from harness.store.store import ResultsStore
 class ReportContext:
     store: ResultsStore
     records: list[TrialRecord]
-    metrics: list[str]
-    main: str
+    scores: dict[str, DatasetScores]  # per dataset: task type, metrics, main and selection metric
     suite_name: str
     suite: dict | None  # the resolved suite, when the results dir has it
     footer: list[str]
@@ -33,9 +32,38 @@ class ReportContext:
     n_boot: int = 1000  # bootstrap resamples for the ≈ majority marks
     memo: dict = field(default_factory=dict, repr=False)
 
+    def metrics_for(self, dataset: str) -> list[str]:
+        return self.scores[dataset].metrics
+
+    def main_for(self, dataset: str) -> str:
+        return self.scores[dataset].main
+
+    def selection_for(self, dataset: str) -> str:
+        return self.scores[dataset].selection
+
+    def task_for(self, dataset: str):
+        return self.scores[dataset].task
+
+    def main_header(self, datasets) -> tuple[str, bool]:
+        """(column header, mixed): the one main metric of these datasets, or 'main metric' when
+        they differ (each cell then names its own)."""
+        mains = list(dict.fromkeys(self.main_for(d) for d in datasets))
+        return (mains[0], False) if len(mains) == 1 else ("main metric", True)
+
+    def bounds(self, dataset: str, metric: str, scale: float = 1.0):
+        """The metric's range in the dataset's metric family, scaled like the table."""
+        from harness.reports.table import metric_bounds
+
+        return metric_bounds(metric, scale, self.task_for(dataset).family)
+
     @property
-    def selection_metric(self) -> str:
-        return ((self.suite or {}).get("selection") or {}).get("metric") or self.main
+    def mains(self) -> list[str]:
+        """The datasets' main metrics, each once (one when every dataset shares it)."""
+        return list(dict.fromkeys(s.main for s in self.scores.values()))
+
+    @property
+    def selection_metrics(self) -> list[str]:
+        return list(dict.fromkeys(s.selection for s in self.scores.values()))
 
     def all_groups(self) -> list[Group]:
         """Every configuration of every row (what the search table lists)."""
@@ -46,7 +74,7 @@ class ReportContext:
     def choices(self) -> list[Choice]:
         """Per row, its configurations and the one selected on validation (selection.py)."""
         if "choices" not in self.memo:
-            self.memo["choices"] = choose(self.all_groups(), self.selection_metric)
+            self.memo["choices"] = choose(self.all_groups(), self.scores)
         return self.memo["choices"]
 
     def searched(self) -> bool:
@@ -68,17 +96,8 @@ class ReportContext:
     def predictions(self, record: TrialRecord) -> tuple[np.ndarray, np.ndarray] | None:
         """(label_ids, predictions) in test row order, None when the trial stored none."""
         rel = record.artifacts.get("predictions")
-        if not rel or not (self.store.root / rel).is_file():
-            return None
-        with np.load(self.store.root / rel) as z:
-            return z["label_ids"], z["predictions"]
+        return self.store.read_predictions(rel) if rel else None
 
-    def positive_label_id(self, dataset: str, label_names: list[str]) -> int | None:
-        from harness.data.load import positive_label_id
-
-        spec = next((d for d in (self.suite or {}).get("datasets", []) if d["name"] == dataset), {})
-        return positive_label_id(SimpleNamespace(positive_label=spec.get("positive_label")),
-                                 label_names)
 
 
 def load_context(root: Path, n_boot: int = 1000) -> ReportContext:
@@ -96,21 +115,15 @@ def load_context(root: Path, n_boot: int = 1000) -> ReportContext:
     if not records:
         raise HarnessError("no trial records here (run `harness run SUITE` first)", file=str(root))
     suite = store.read_resolved_suite()
-    if suite is not None:
-        metrics = [m["name"] for m in suite["metrics"]]
-        main = suite.get("main_metric") or metrics[0]
-        name = suite["name"]
-    else:
-        main = records[0].main_metric
-        metrics = list(dict.fromkeys(m for r in records for m in r.metrics.get("test", {})))
-        name = records[0].suite_name
+    name = suite["name"] if suite is not None else records[0].suite_name
+    rows = classification_records(records)
     footer = _footer(records, name)
     if plan is not None and len(plan) > len(records):
         footer.append(f"plan: {len(plan) - len(records)} of {len(plan)} planned trials have no "
                       "record yet (the run has not finished): a selection among configurations "
                       "can change when they have")
-    return ReportContext(store, classification_records(records), metrics, main, name, suite, footer,
-                         records, n_boot)
+    return ReportContext(store, rows, dataset_scores(rows, suite), name, suite, footer, records,
+                         n_boot)
 
 
 def classification_records(records: list[TrialRecord]) -> list[TrialRecord]:

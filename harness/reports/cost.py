@@ -19,7 +19,6 @@ from harness.reports.table import (
     Cell,
     Table,
     fmt_interval,
-    metric_bounds,
     number_cell,
 )
 
@@ -49,20 +48,22 @@ def cost_table(ctx: ReportContext, scale: float = 1.0) -> Table | None:
     digits = 2 if scale >= 10 else 4
     columns = ["dataset", "model", "method"] + (["scheduler"] if ctx.scheduler_varies() else [])
     columns += ["selected"] if ctx.searched() else []
-    columns += [ctx.main] + [c for c, _, _ in COLUMNS] + ["device"]
+    header, mixed = ctx.main_header({g.dataset for g in groups})
+    columns += [header] + [c for c, _, _ in COLUMNS] + ["device"]
     table = Table("cost", f"{ctx.suite_name}: quality and cost (means over ok seeds)", columns)
-    bounds = metric_bounds(ctx.main, scale)
     for g in groups:
+        main = ctx.main_for(g.dataset)
+        bounds = ctx.bounds(g.dataset, main, scale)
         row = [Cell(g.dataset), Cell(g.model), Cell(method_text(g))]
         row += [Cell(g.scheduler)] if ctx.scheduler_varies() else []
         row += [Cell(g.values_label or DASH)] if ctx.searched() else []
-        iv = t_interval([v * scale for v in g.values(ctx.main)])
-        row.append(Cell(fmt_interval(iv, digits, bounds=bounds),
+        iv = t_interval([v * scale for v in g.values(main)])
+        row.append(Cell((f"{main} " if mixed else "") + fmt_interval(iv, digits, bounds=bounds),
                         None if math.isnan(iv.mean) else iv.mean, LEARNED_NOTHING if g.marker else "")
                    if g.ok else Cell("failed", None, "failed"))
         data = {"dataset": g.dataset, "model": g.model, "method": g.method, "scheduler": g.scheduler,
                 "selected": g.values_label or None, "learned_nothing": bool(g.marker),
-                ctx.main: None if math.isnan(iv.mean) else iv.mean}
+                "main_metric": main, main: None if math.isnan(iv.mean) else iv.mean}
         for column, field, places in COLUMNS:
             value = timing_mean(g.ok, field)
             row.append(number_cell(value, places))

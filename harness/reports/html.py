@@ -65,7 +65,7 @@ th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f3f3f3;cursor:pointer;user-select:none}
 th[aria-sort=ascending]::after{content:" \\25B2"} th[aria-sort=descending]::after{content:" \\25BC"}
 td.best{font-weight:bold} td.overlap{font-style:italic} td.failed{color:#b00020}
-td.nothing{color:#777;background:#f6f6f6}
+td.nothing{color:#777;background:#f6f6f6} td.published{font-style:italic;color:#555}
 p.note{font-size:13px;color:#555;max-width:70em} footer{font-size:12px;color:#555;margin-top:2em}
 figure{display:inline-block;margin:1em} img{max-width:100%}
 """
@@ -84,8 +84,8 @@ def _table(t) -> str:
         cells = []
         for c in row:
             sort = f' data-sort="{escape(str(c.sort))}"' if isinstance(c.sort, (int, float)) else ""
-            cls = f' class="{c.mark}"' if c.mark in ("best", "overlap", "failed", LEARNED_NOTHING) \
-                else ""
+            cls = f' class="{c.mark}"' if c.mark in ("best", "overlap", "failed", LEARNED_NOTHING,
+                                                     "published") else ""
             cells.append(f"<td{cls}{sort}>{escape(c.text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in t.notes)

@@ -12,12 +12,15 @@ from harness.reports.rule import paired_test
 
 
 def compare_groups(ctx, a: Group, b: Group, n_boot: int, metric: str | None = None) -> dict:
-    """A vs B on `metric` (default the main metric): seeds, Δ, bootstrap CI, McNemar per seed,
-    Welch p, `significant` and a verdict. `ctx` is a ReportContext (predictions, labels)."""
-    from harness.metrics.registry import METRICS, MetricContext
+    """A vs B on `metric` (default the dataset's main metric; against a baseline whose main
+    metric is undefined — the train mean has no correlation — the first of the dataset's metrics
+    defined for both, e.g. MSE): seeds, Δ, bootstrap CI, McNemar per seed, Welch p,
+    `significant` and a verdict. `ctx` is a ReportContext (predictions, dataset scores)."""
     from harness.reports.cm_metrics import CM_METRICS
 
-    metric = metric or ctx.main
+    scores = ctx.scores[a.dataset]
+    scoring = scores.scoring()
+    metric = metric or scores.main
     out = {"dataset": a.dataset, "a": a.label, "b": b.label, "b_baseline": b.baseline,
            "metric": metric}
     preds_a, preds_b = by_seed(ctx, a), by_seed(ctx, b)
@@ -29,23 +32,33 @@ def compare_groups(ctx, a: Group, b: Group, n_boot: int, metric: str | None = No
     y = preds_a[seeds[0]][0]
     if any(not np.array_equal(p[0], y) for s in seeds for p in (preds_a[s], preds_b[s])):
         return {**out, "verdict": "not comparable: different test sets"}
-    fn = METRICS.get(metric)
+    fn = scoring.fn(metric)
     if fn is None:
         return {**out, "verdict": f"{metric} is not a registry metric: no bootstrap"}
-    labels = (a.ok or b.ok)[0].label_names
-    mctx = MetricContext(len(labels), ctx.positive_label_id(a.dataset, labels))
-    if fn(y, preds_a[seeds[0]][1], mctx) is None:
-        return {**out, "verdict": f"{metric} is undefined on this task"}
+
+    def defined(name) -> bool:
+        f = scoring.fn(name)
+        return f is not None and f(y, preds_a[seeds[0]][1]) is not None \
+            and f(y, preds_b[seeds[0]][1]) is not None
+
+    if not defined(metric):
+        fallback = next((m for m in scores.metrics if defined(m)), None) if b.baseline else None
+        if fallback is None:
+            return {**out, "verdict": f"{metric} is undefined on this task"}
+        metric, fn = fallback, scoring.fn(fallback)
+        out["metric"] = metric
+    cm = CM_METRICS.get(metric) if scoring.family == "labels" else None
     test = paired_test(metric, y, [preds_a[s][1] for s in seeds], [preds_b[s][1] for s in seeds],
-                       a.values(metric), b.values(metric), lambda t, p: fn(t, p, mctx), n_boot,
-                       CM_METRICS.get(metric), len(labels), mctx.positive_label_id)
-    mcnemars = test.mcnemar or [_mcnemar(y, preds_a[s][1], preds_b[s][1]) for s in seeds]
+                       a.values(metric), b.values(metric), fn, n_boot, cm,
+                       scoring.num_labels, scoring.positive_label_id)
+    mcnemars = test.mcnemar or ([_mcnemar(y, preds_a[s][1], preds_b[s][1]) for s in seeds]
+                                if scoring.family == "labels" else [])  # right/wrong: ids only
     return {**out, "seeds": seeds, "diff": test.diff, "ci95_low": test.ci_low,
             "ci95_high": test.ci_high, "n_boot": n_boot, "test": test.test,
             "welch_p": test.welch,
             "mcnemar": [{"seed": s, "only_a": t.only_a, "only_b": t.only_b, "p": t.p,
                          "exact": t.exact} for s, t in zip(seeds, mcnemars)],
-            "significant": test.significant,
+            "significant": test.significant, "greater_is_better": scoring.greater_is_better(metric),
             "verdict": "significant" if test.significant else "not significant"}
 
 

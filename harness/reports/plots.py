@@ -16,7 +16,6 @@ from harness.reports.cost import timing_mean
 from harness.reports.labels import log_axis_if_spread, place_labels
 from harness.reports.leaderboard import ranked_groups
 from harness.reports.stats import t_interval
-from harness.reports.table import metric_bounds
 from harness.trial import safe_name
 
 PLOT_DIR = "plots"
@@ -46,7 +45,7 @@ def write_plots(ctx: ReportContext) -> list[Plot]:
 
     # Japanese labels and titles draw with a Japanese-capable fallback font, not as boxes
     with matplotlib.rc_context({"text.parse_math": False, **japanese_rc()}):
-        for make in (bars, confusion_matrices, quality_vs_throughput, schedules,
+        for make in (bars, confusion_matrices, scatter, quality_vs_throughput, schedules,
                      searched_values):
             for title, name, fig in make(ctx):
                 rel = f"{PLOT_DIR}/{name}.png"
@@ -92,12 +91,13 @@ def _range_note(ivs, bounds) -> str:
 def bars(ctx: ReportContext):
     """Per dataset: one bar per leaderboard row, the main metric's mean with 95 % CI whiskers
     (clipped to the metric's range); rows that learned nothing hatched and labelled ≈ majority."""
-    bounds = metric_bounds(ctx.main)
     for dataset in _datasets(ctx):
+        main = ctx.main_for(dataset)
+        bounds = ctx.bounds(dataset, main)
         rows = [g for g in ranked_groups(ctx) if g.dataset == dataset and g.ok]
         if not rows:
             continue
-        ivs = [t_interval(g.values(ctx.main)) for g in rows]
+        ivs = [t_interval(g.values(main)) for g in rows]
         fig, ax = figure(size=(max(5.5, 0.9 * len(rows) + 2), 4.8))
         ax = ax[0, 0]
         x = np.arange(len(rows))
@@ -109,10 +109,10 @@ def bars(ctx: ReportContext):
         ax.set_xticks(x, [f"{_clip(g.row_label)} (n={iv.n})"
                           + (f"\n{_clip(g.values_label)}" if g.configuration else "")
                           for g, iv in zip(rows, ivs)], rotation=30, ha="right", fontsize=8)
-        ax.set_ylabel(ctx.main)
-        ax.set_title(f"{dataset}: {ctx.main}\nmean ± 95 % CI over seeds"
+        ax.set_ylabel(main)
+        ax.set_title(f"{dataset}: {main}\nmean ± 95 % CI over seeds"
                      + _range_note(ivs, bounds), fontsize=10)
-        yield f"{dataset}: {ctx.main} per row", "bars__" + _slug(dataset), fig
+        yield f"{dataset}: {main} per row", "bars__" + _slug(dataset), fig
 
 
 def confusion_matrices(ctx: ReportContext):
@@ -120,6 +120,8 @@ def confusion_matrices(ctx: ReportContext):
     from sklearn.metrics import ConfusionMatrixDisplay
 
     for dataset in _datasets(ctx):
+        if ctx.task_for(dataset).family != "labels":
+            continue  # scores: scatter() instead
         best = next((g for g in ranked_groups(ctx) if g.dataset == dataset and g.ok
                      and not g.baseline), None)
         preds = [p for r in best.ok if (p := ctx.predictions(r)) is not None] if best else []
@@ -142,15 +144,17 @@ def quality_vs_throughput(ctx: ReportContext):
     """Per dataset: main metric against train samples/s; the Pareto front (no row both faster
     and better) joined by a line."""
     for dataset in _datasets(ctx):
+        main = ctx.main_for(dataset)
+        sign = 1 if ctx.scores[dataset].greater_is_better(main) else -1
         points = []
         for g in ranked_groups(ctx):
             speed = timing_mean(g.ok, "train_samples_per_s")
             if g.dataset == dataset and g.ok and not g.baseline and speed is not None:
-                points.append((speed, t_interval(g.values(ctx.main)), g.label))
+                points.append((speed, t_interval(g.values(main)), g.label))
         if not points:
             continue
-        front = pareto_front([(s, iv.mean) for s, iv, _ in points])
-        bounds = metric_bounds(ctx.main)
+        front = pareto_front([(s, sign * iv.mean) for s, iv, _ in points])
+        bounds = ctx.bounds(dataset, main)
         fig, ax = figure()
         ax = ax[0, 0]
         for i, (speed, iv, label) in enumerate(points):
@@ -161,12 +165,36 @@ def quality_vs_throughput(ctx: ReportContext):
         log = log_axis_if_spread(ax, [s for s, _, _ in points])  # TF-IDF: ~1000x a fine-tune
         ax.margins(x=0.25, y=0.15)  # room for the labels beside the outermost points
         ax.set_xlabel("train samples/s" + (" (log scale)" if log else ""))
-        ax.set_ylabel(ctx.main)
+        ax.set_ylabel(main)
         ax.legend(loc="lower left")
         ax.set_title(f"{dataset}: quality vs training throughput"
                      + _range_note([iv for _, iv, _ in points], bounds), fontsize=10)
         place_labels(fig, ax, [(speed, iv.mean, _clip(label)) for speed, iv, label in points])
-        yield f"{dataset}: {ctx.main} vs train samples/s", "pareto__" + _slug(dataset), fig
+        yield f"{dataset}: {main} vs train samples/s", "pareto__" + _slug(dataset), fig
+
+
+def scatter(ctx: ReportContext):
+    """Per regression dataset: the best row's predicted against true scores, seeds pooled, with
+    the diagonal (a model that learned nothing sits on a horizontal line)."""
+    for dataset in _datasets(ctx):
+        if ctx.task_for(dataset).family != "scores":
+            continue
+        best = next((g for g in ranked_groups(ctx) if g.dataset == dataset and g.ok
+                     and not g.baseline), None)
+        preds = [p for r in best.ok if (p := ctx.predictions(r)) is not None] if best else []
+        if not preds:
+            continue
+        y, p = np.concatenate([q[0] for q in preds]), np.concatenate([q[1] for q in preds])
+        fig, ax = figure(size=(5.0, 4.8))
+        ax = ax[0, 0]
+        ax.scatter(y, p, s=6, alpha=0.35, color="C0", linewidths=0)
+        low, high = float(min(y.min(), p.min())), float(max(y.max(), p.max()))
+        ax.plot([low, high], [low, high], "--", color="0.5", label="predicted = true")
+        ax.set_xlabel("true score")
+        ax.set_ylabel("predicted score")
+        ax.legend(loc="upper left", fontsize=8)
+        ax.set_title(f"{dataset}: {_clip(best.label)}\n{len(preds)} seeds pooled", fontsize=10)
+        yield f"{dataset}: predicted vs true scores of {best.label}", "scatter__" + _slug(dataset), fig
 
 
 def pareto_front(points: list[tuple[float, float]]) -> set[int]:
@@ -216,10 +244,10 @@ def searched_values(ctx: ReportContext):
     """Per dataset × model (× method × scheduler) that ran several configurations: the
     validation score (what selection reads) against each searched field's value, a point per
     seed, the selected configuration's points ringed and its value marked by a dashed line."""
-    metric = ctx.selection_metric
     for choice in ctx.choices():
         if not choice.searched:
             continue
+        metric = ctx.selection_for(choice.row[0])
         axes = choice.axes
         fig, panels = figure(1, len(axes), size=(max(6.4, 4.2 * len(axes) + 0.6), 4.4))
         for ax, name in zip(panels[0], axes):

@@ -21,12 +21,13 @@ def latex_escape(text: str) -> str:
 
 def _md_cell(text: str, mark: str) -> str:
     text = md_text(text)  # names from suites and data are text, never markup
-    return {"best": f"**{text}**", "overlap": f"*{text}*"}.get(mark, text)
+    return {"best": f"**{text}**", "overlap": f"*{text}*", "published": f"*{text}*"}.get(mark, text)
 
 
 def _latex_cell(text: str, mark: str) -> str:
     text = latex_escape(text).replace("±", r"$\pm$").replace("−", "-").replace("—", "--")
-    return {"best": rf"\textbf{{{text}}}", "overlap": rf"\textit{{{text}}}"}.get(mark, text)
+    return {"best": rf"\textbf{{{text}}}", "overlap": rf"\textit{{{text}}}",
+            "published": rf"\textit{{{text}}}"}.get(mark, text)
 
 
 def md_table(table) -> str:
@@ -69,9 +70,12 @@ def latex(report) -> str:
 
 
 def csv_text(report) -> str:
-    """The leaderboard's rows: means, CI bounds, n, failures; then, after a blank line, the
-    embeddings table's rows when the run has mteb trials (other tables: --format json)."""
-    tables = [t for t in report.tables if t.key in ("leaderboard", "embeddings") and t.data]
+    """The leaderboard's rows (one table per task type): means, CI bounds, n, failures; then,
+    after a blank line each, the overview across datasets and the embeddings table's rows where
+    the run has them (other tables: --format json)."""
+    wanted = [t for t in report.tables if t.key.startswith("leaderboard")]
+    wanted += [t for t in report.tables if t.key in ("overview", "embeddings")]
+    tables = [t for t in wanted if t.data]
     tables = tables or [t for t in report.tables if t.key == "leaderboard"]
     return "\n".join(_csv_table(t) for t in tables)
 

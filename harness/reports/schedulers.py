@@ -21,7 +21,6 @@ from harness.reports.table import (
     Table,
     fmt_interval,
     interval_data,
-    metric_bounds,
 )
 
 REFERENCE = "linear"
@@ -35,16 +34,17 @@ def scheduler_table(ctx: ReportContext, scale: float = 1.0) -> Table | None:
     reference = REFERENCE if REFERENCE in schedulers else schedulers[0]
     others = [s for s in schedulers if s != reference]
     digits = 2 if scale >= 10 else 4
-    main = ctx.main
-    bounds = metric_bounds(main, scale)
-    columns = ["dataset", "model", "method"] + [f"{s} ({main})" for s in schedulers]
+    header, mixed = ctx.main_header({g.dataset for g in groups})
+    columns = ["dataset", "model", "method"] + [f"{s} ({header})" for s in schedulers]
     columns += [f"{s} − {reference}" for s in others]
-    table = Table("schedulers", f"{ctx.suite_name}: {main} by lr scheduler (mean ± 95 % CI; "
+    table = Table("schedulers", f"{ctx.suite_name}: {header} by lr scheduler (mean ± 95 % CI; "
                   f"difference to {reference} by the report's significance rule)", columns)
     rows: dict[tuple, dict] = {}
     for g in groups:
         rows.setdefault((g.dataset, g.model, g.method), {})[g.scheduler] = g
     for (dataset, model, method), by_s in rows.items():
+        main = ctx.main_for(dataset)
+        bounds = ctx.bounds(dataset, main, scale)
         row = [Cell(dataset), Cell(model), Cell(method)]
         data = {"dataset": dataset, "model": model, "method": method, "reference": reference}
         for s in schedulers:
@@ -55,7 +55,8 @@ def scheduler_table(ctx: ReportContext, scale: float = 1.0) -> Table | None:
             elif not g.ok:
                 row.append(Cell("failed", None, "failed"))
             else:
-                text = fmt_interval(iv, digits, with_n=True, bounds=bounds)
+                text = (f"{main} " if mixed else "") + fmt_interval(iv, digits, with_n=True,
+                                                                      bounds=bounds)
                 text += f" {g.values_label}" if g.configuration else ""
                 row.append(Cell(text + (f" {g.marker}" if g.marker else ""), iv.mean,
                                 LEARNED_NOTHING if g.marker else ""))

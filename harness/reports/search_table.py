@@ -15,7 +15,6 @@ from harness.reports.table import (
     Table,
     fmt_interval,
     interval_data,
-    metric_bounds,
 )
 
 CHOSEN = "✓ selected"
@@ -25,15 +24,19 @@ def search_table(ctx: ReportContext, scale: float = 1.0) -> Table | None:
     choices = [c for c in ctx.choices() if c.searched]
     if not choices:
         return None
-    metric, main = ctx.selection_metric, ctx.main
+    datasets = {c.row[0] for c in choices}
+    metric_h, mixed = (lambda ms: (ms[0], False) if len(ms) == 1 else ("selection metric", True))(
+        list(dict.fromkeys(ctx.selection_for(d) for d in datasets)))
+    main_h, _ = ctx.main_header(datasets)
     digits = 2 if scale >= 10 else 4
-    val_bounds, test_bounds = metric_bounds(metric, scale), metric_bounds(main, scale)
-    table = Table("search", f"{ctx.suite_name}: configurations (validation {metric} chooses; "
-                  f"test {main} is reported)",
+    table = Table("search", f"{ctx.suite_name}: configurations (validation {metric_h} chooses; "
+                  f"test {main_h} is reported)",
                   ["dataset", "model", "method", "scheduler", "configuration", "seeds ok",
-                   f"validation {metric}", f"test {main}", "selection"])
+                   f"validation {metric_h}", f"test {main_h}", "selection"])
     past_range = False
     for choice in choices:
+        metric, main = ctx.selection_for(choice.row[0]), ctx.main_for(choice.row[0])
+        val_bounds, test_bounds = (ctx.bounds(choice.row[0], m, scale) for m in (metric, main))
         for c in choice.candidates:
             g = c.group
             val = t_interval([v * scale for v in g.values(metric, "validation")])
@@ -45,9 +48,10 @@ def search_table(ctx: ReportContext, scale: float = 1.0) -> Table | None:
             table.rows.append([
                 Cell(g.dataset), Cell(g.model), Cell(g.method), Cell(g.scheduler),
                 Cell(g.values_label or DASH), Cell(seeds, len(g.ok)),
-                Cell(fmt_interval(val, digits, bounds=val_bounds), val.mean if val.n else None,
-                     "best" if chosen else ""),
-                Cell(fmt_interval(test, digits, bounds=test_bounds), test.mean if test.n else None),
+                Cell((f"{metric} " if mixed else "") + fmt_interval(val, digits, bounds=val_bounds),
+                     val.mean if val.n else None, "best" if chosen else ""),
+                Cell((f"{main} " if mixed else "") + fmt_interval(test, digits, bounds=test_bounds),
+                     test.mean if test.n else None),
                 Cell(status)])
             table.data.append({
                 "dataset": g.dataset, "model": g.model, "method": g.method,
@@ -58,7 +62,7 @@ def search_table(ctx: ReportContext, scale: float = 1.0) -> Table | None:
                 "selected": chosen, "excluded": c.excluded or None})
         if choice.chosen is None:
             table.notes.append(f"{' / '.join(choice.row)}: {choice.why}.")
-    table.notes.append(f"Selection: {RULE.format(split='validation', metric=metric)}. Bold: "
+    table.notes.append(f"Selection: {RULE.format(split='validation', metric=metric_h)}. Bold: "
                        "the selected configuration's validation score.")
     if past_range:
         table.notes.append(PAST_RANGE_NOTE)

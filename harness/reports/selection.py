@@ -5,13 +5,13 @@ results dir (`harness report`, compare, nightly) and never looks at a test score
 The rules (docs/how-to/search-and-selection.md):
 
 1. A configuration's score is the mean over its ok seeds of the selection metric on the
-   validation split (default metric: the suite's main metric).
+   validation split (default metric: the dataset's main metric; harness.reports.scores).
 2. A configuration can be chosen only when every seed the row ran (the union of the seeds of its
    configurations) ended ok with that score: one failed, diverged, interrupted or pruned seed,
    a seed not run or a missing validation score excludes it (a pruned trial is never averaged;
    a configuration that diverges on one seed of two is not "best" on the other).
-3. The highest score wins; equal scores (to 12 decimals) go to the configuration first in plan
-   order (the suite's order of the grid's values, outer fields first; a search's order of
+3. The best score wins (the highest; the lowest for an error such as MSE); equal scores (to
+   12 decimals) go to the configuration first in plan order (the suite's order of the grid's values, outer fields first; a search's order of
    proposal).
 4. A row with one configuration is that configuration, as before grids existed (its failed seeds
    are shown, not excluded). A row where every configuration is excluded shows no scores and
@@ -62,18 +62,22 @@ class Choice:
         return list(dict.fromkeys(k for c in self.candidates for k, _ in c.group.configuration))
 
 
-def choose(groups: list[Group], metric: str, split: str = "validation") -> list[Choice]:
-    """A Choice per row, rows in first-seen order; candidates in the groups' (plan) order."""
+def choose(groups: list[Group], scores: dict, split: str = "validation") -> list[Choice]:
+    """A Choice per row, rows in first-seen order; candidates in the groups' (plan) order.
+    `scores`: per dataset its DatasetScores (harness.reports.scores: the selection metric and
+    whether higher is better)."""
     rows: dict[tuple, Choice] = {}
     for g in groups:
+        metric = scores[g.dataset].selection
         choice = rows.setdefault(g.row, Choice(g.row))
         choice.candidates.append(Candidate(g, t_interval(g.values(metric, split))))
     for choice in rows.values():
-        _decide(choice, metric, split)
+        ds = scores[choice.row[0]]
+        _decide(choice, ds.selection, split, ds.greater_is_better(ds.selection))
     return list(rows.values())
 
 
-def _decide(choice: Choice, metric: str, split: str) -> None:
+def _decide(choice: Choice, metric: str, split: str, higher: bool = True) -> None:
     if not choice.searched:
         choice.chosen = choice.candidates[0]
         choice.why = "the only configuration"
@@ -86,7 +90,8 @@ def _decide(choice: Choice, metric: str, split: str) -> None:
         choice.why = (f"no configuration can be chosen: every one has a seed that is not ok or "
                       f"has no {split} {metric}")
         return
-    best = max(round(c.score.mean, TIE_DIGITS) for c in eligible)
+    pick = max if higher else min
+    best = pick(round(c.score.mean, TIE_DIGITS) for c in eligible)
     tied = [c for c in eligible if round(c.score.mean, TIE_DIGITS) == best]
     choice.chosen = tied[0]  # plan order
     choice.why = (f"best mean {split} {metric} ({best:.4f}, n={tied[0].score.n})"

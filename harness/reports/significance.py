@@ -54,7 +54,8 @@ def top2_notes(ctx: ReportContext, results: list[dict]) -> list[str]:
             continue
         welch = "" if r["welch_p"] is None else f", Welch's t over seeds p {r['welch_p']:.3g}"
         notes.append(f"{head}: Δ {r['metric']} {r['diff']:+.4f}, 95 % paired bootstrap CI "
-                     f"[{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}]{welch}, McNemar p {_ps(r)} → "
+                     f"[{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}]{welch}"
+                     + (f", McNemar p {_ps(r)}" if r["mcnemar"] else "") + " → "
                      f"{r['verdict']} ({r['test']}).")
     return notes
 
@@ -62,10 +63,13 @@ def top2_notes(ctx: ReportContext, results: list[dict]) -> list[str]:
 def significance_table(ctx: ReportContext, results: list[dict]) -> Table | None:
     if not results:
         return None
+    metrics = list(dict.fromkeys(r["metric"] for r in results))
+    one = metrics[0] if len(metrics) == 1 else None
     table = Table("significance", f"{ctx.suite_name}: paired significance on the same test set "
-                  f"({ctx.main}; paired bootstrap over test examples, Welch's t over seeds, "
-                  "McNemar per seed)",
-                  ["dataset", "A", "B", "seeds", f"Δ {ctx.main} (A − B)", "95 % bootstrap CI",
+                  f"({', '.join(metrics)}; paired bootstrap over test examples, Welch's t over "
+                  "seeds, McNemar per seed where predictions are ids)",
+                  ["dataset", "A", "B", "seeds", f"Δ {one} (A − B)" if one else "Δ (A − B)",
+                   "95 % bootstrap CI",
                    "Welch p (seeds)", "A only right / B only right", "McNemar p", "verdict"])
     for r in results:
         if "diff" not in r:
@@ -74,10 +78,12 @@ def significance_table(ctx: ReportContext, results: list[dict]) -> Table | None:
         else:
             counts = ", ".join(f"{m['only_a']}/{m['only_b']}" for m in r["mcnemar"])
             welch = DASH if r["welch_p"] is None else f"{r['welch_p']:.3g}"
+            counts = counts or DASH
             table.rows.append([Cell(r["dataset"]), Cell(r["a"]), Cell(r["b"]),
-                               Cell(", ".join(map(str, r["seeds"]))), Cell(f"{r['diff']:+.4f}", r["diff"]),
+                               Cell(", ".join(map(str, r["seeds"]))),
+                               Cell(("" if one else f"{r['metric']} ") + f"{r['diff']:+.4f}", r["diff"]),
                                Cell(f"[{r['ci95_low']:+.4f}, {r['ci95_high']:+.4f}]", r["ci95_low"]),
-                               Cell(welch, r["welch_p"]), Cell(counts), Cell(_ps(r)),
+                               Cell(welch, r["welch_p"]), Cell(counts), Cell(_ps(r) or DASH),
                                Cell(r["verdict"])])
         table.data.append(r)
     n_boot = next((r["n_boot"] for r in results if "n_boot" in r), None)

@@ -132,3 +132,26 @@ def paired_bootstrap(y_true, preds_a: list, preds_b: list, metric, *, n_boot: in
     tail = (1 - confidence) / 2 * 100
     low, high = np.percentile(diffs, [tail, 100 - tail])
     return Interval(observed, float(low), float(high), n_boot)
+
+
+def bootstrap_interval(y_true, preds: list, metric, *, n_boot: int = 1000, seed: int = 0,
+                       confidence: float = 0.95) -> Interval:
+    """Percentile bootstrap CI of metric(y, p) averaged over `preds` (one per seed), resampling
+    test examples (the same resample for every seed). A resample where the metric is undefined
+    (None: a constant side) counts as nan and is left out. `n` is the resamples that counted."""
+    y = np.asarray(y_true)
+    sides = [np.asarray(p) for p in preds]
+
+    def value(idx) -> float:
+        vals = [metric(y[idx], p[idx]) for p in sides]
+        return math.nan if any(v is None for v in vals) else float(np.mean(vals))
+
+    observed = value(slice(None))
+    rng = np.random.default_rng(seed)
+    draws = np.array([value(rng.integers(0, y.size, y.size)) for _ in range(n_boot)])
+    draws = draws[~np.isnan(draws)]
+    if not draws.size:
+        return Interval(observed, math.nan, math.nan, 0)
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(draws, [tail, 100 - tail])
+    return Interval(observed, float(low), float(high), int(draws.size))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from harness.metrics.registry import RANGES
+from harness.metrics.families import metric_range
 from harness.reports.stats import Interval
 
 DASH = "—"  # a value that was not measured (never a zero)
@@ -40,7 +40,8 @@ def fmt_number(value: float | None, digits: int = 4) -> str:
 
 PAST_RANGE = "†"
 PAST_RANGE_NOTE = (f"{PAST_RANGE}: the 95 % t-interval reaches past the metric's range ([0, 1]; "
-                   "MCC [−1, 1]); figures and the csv/json bounds show it clipped to the range.")
+                   "MCC and correlations [−1, 1]); figures and the csv/json bounds show it "
+                   "clipped to the range.")
 
 
 def fmt_interval(iv: Interval, digits: int = 4, with_n: bool = False,
@@ -63,9 +64,11 @@ def interval_data(prefix: str, iv: Interval, bounds: tuple[float, float] | None 
             f"{prefix}_ci95_high": clean(iv.high)}
 
 
-def metric_bounds(metric: str, scale: float = 1.0) -> tuple[float, float] | None:
-    """The registry metric's range, scaled like the table (None for evaluate modules)."""
-    bounds = RANGES.get(metric)
+def metric_bounds(metric: str, scale: float = 1.0,
+                  family: str = "labels") -> tuple[float, float] | None:
+    """The registry metric's range in its family, scaled like the table (None for evaluate
+    modules and unbounded metrics such as MSE)."""
+    bounds = metric_range(family, metric)
     return None if bounds is None else (bounds[0] * scale, bounds[1] * scale)
 
 

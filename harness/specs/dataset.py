@@ -1,14 +1,17 @@
-"""`datasets:` entries: a labelled text-classification dataset from the hub or local files."""
+"""`datasets:` entries: a labelled text dataset from the hub or local files, and its task type
+(classification, regression, multiple choice, …: harness/tasks/, declared or inferred)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import PurePosixPath
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from harness.specs.base import NAME, SEED_MAX, Strict
 from harness.specs.field_error import FieldError
+from harness.specs.metric import MetricRef
 
 SPLITS = ("train", "validation", "test")
 FILE_FORMATS = ("csv", "tsv", "json", "jsonl", "parquet")
@@ -23,17 +26,43 @@ class HubSource(Strict):
 
 
 class DatasetSpec(Strict):
-    """A labelled text-classification dataset: hub repo or local files per split."""
+    """A labelled text dataset: hub repo or local files per split; its task type declared or
+    inferred from its columns."""
 
     name: str = Field(pattern=NAME)
+    task: str | None = Field(
+        None, description="The task type (harness/tasks/registry.py): classification, regression, "
+                          "multiple_choice, ... Default: inferred — choice columns make "
+                          "multiple_choice, label_range or non-integer numeric labels make "
+                          "regression, anything else classification; validate prints it.")
     hub: HubSource | None = None
     files: dict[Literal["train", "validation", "test"], str] | None = Field(
         None, description="Local files per split (csv/tsv/json/jsonl/parquet); train is required.")
     format: Literal["csv", "tsv", "json", "jsonl", "parquet"] | None = Field(
         None, description="File format (default: from the file extension).")
-    text_column: str = "text"
+    text_column: str = Field("text", description="The text; the question of a multiple-choice row.")
     text_pair_column: str | None = Field(None, description="Second text of a pair (NLI, paraphrase).")
-    label_column: str = "label"
+    label_column: str = Field("label", description="Class (name or id), score (regression) or the "
+                                                   "index of the right choice (multiple choice).")
+    label_range: tuple[float, float] | None = Field(
+        None, description="Regression: the scores' range, e.g. [0, 5]; a score outside it (or NaN, "
+                          "or text) is a data error naming file and row.")
+    choice_columns: list[str] | None = Field(
+        None, description="Multiple choice: one column per choice, in order (choice0 … choice4); "
+                          "the label is the right choice's index.")
+    choices_column: str | None = Field(
+        None, description="Multiple choice: one column holding the list of choices (instead of "
+                          "choice_columns).")
+    max_length: int | None = Field(
+        None, ge=8, le=8192, description="Tokenizer truncation length for this dataset, for every "
+                                         "model (JGLUE: 128 for JSTS/JNLI, 64 for JCommonsenseQA, "
+                                         "384 for JSQuAD); default: the model's max_length.")
+    metrics: list[MetricRef] | None = Field(
+        None, description="This dataset's metrics (default: the suite's metrics that apply to its "
+                          "task type, else the task type's defaults).")
+    main_metric: str | None = Field(
+        None, description="This dataset's main metric (default: the suite's main_metric when it "
+                          "applies, else the first of its metrics).")
     label_names: list[str] | None = Field(
         None, description="Label names in YOUR order (label id = position). Required for string "
                           "labels in local files; never sorted alphabetically behind your back.")
@@ -48,6 +77,11 @@ class DatasetSpec(Strict):
     max_test_samples: int | None = Field(None, ge=2, description="Seeded stratified subsample of test.")
     split_seed: int = Field(42, ge=0, le=SEED_MAX,
                             description="Seed for splits and subsamples (not the trial seed).")
+
+    @field_validator("metrics", mode="before")
+    @classmethod
+    def _metric_shorthand(cls, v):
+        return [{"name": m} if isinstance(m, str) else m for m in v] if isinstance(v, list) else v
 
     @model_validator(mode="after")
     def _source(self):
@@ -68,9 +102,33 @@ class DatasetSpec(Strict):
                 raise FieldError("positive_label", f"{self.positive_label!r} is not in label_names")
             if len(self.label_names) != 2:
                 raise FieldError("positive_label", "applies to binary tasks (2 label names)")
+        if self.label_range is not None:
+            low, high = self.label_range
+            if not (math.isfinite(low) and math.isfinite(high)) or low >= high:
+                raise FieldError("label_range", "needs two finite numbers [low, high] with low < high")
+        if self.choice_columns is not None and self.choices_column is not None:
+            raise FieldError("choices_column", "give choice_columns or choices_column, not both")
+        if self.choice_columns is not None:
+            if len(self.choice_columns) < 2:
+                raise FieldError("choice_columns", "needs at least 2 columns")
+            dupes = sorted({c for c in self.choice_columns if self.choice_columns.count(c) > 1})
+            if dupes:
+                raise FieldError("choice_columns", f"repeats {', '.join(dupes)}")
+        if self.metrics is not None:
+            names = [m.name for m in self.metrics]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if not names or dupes:
+                raise FieldError("metrics", f"repeats {', '.join(dupes)}" if dupes
+                                 else "needs at least one metric")
+            if self.main_metric is not None and self.main_metric not in names:
+                raise FieldError("main_metric", f"{self.main_metric!r} is not one of metrics")
         if self.test_size + self.validation_size >= 0.9:
             raise FieldError("test_size", "test_size + validation_size leaves too little train")
         return self
+
+    def max_length_for(self, model) -> int:
+        """The truncation length a model reads this dataset at."""
+        return self.max_length or model.max_length
 
     def file_format(self, split: str) -> str:
         if self.format:

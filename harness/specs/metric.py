@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from harness.metrics.registry import METRICS
+from harness.metrics.families import all_names
 from harness.specs.base import NAME, Strict
 from harness.specs.field_error import FieldError
 
@@ -21,8 +21,8 @@ class MetricRef(Strict):
 
     @model_validator(mode="after")
     def _known(self):
-        if self.evaluate is None and self.name not in METRICS:
-            raise FieldError("name", f"unknown metric {self.name!r}; known: {', '.join(METRICS)} "
+        if self.evaluate is None and self.name not in all_names():
+            raise FieldError("name", f"unknown metric {self.name!r}; known: {', '.join(all_names())} "
                              "(or give evaluate: <local module dir>)")
         if self.evaluate is None and (self.key or self.kwargs):
             raise FieldError("key", "key and kwargs apply to evaluate modules only")

@@ -12,8 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # 2: status `pruned` (a search's pruner stopped the trial) and `configuration` (the values of
 # the fields a grid or search varied). Version 1 records read as they are (configuration {}).
-RECORD_SCHEMA_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+# 3: `task_type` (harness.tasks): the dataset's task type; `main_metric` and `metrics` are the
+# dataset's own (a regression dataset's are pearson, spearman, mse); stored predictions are
+# real values for regression. Versions 1 and 2 read as classification records.
+RECORD_SCHEMA_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 Status = Literal["ok", "failed", "diverged", "interrupted", "pruned"]
 
 
@@ -118,11 +121,11 @@ class TrialRecord(_Part):
     ends: the source of truth every report, comparison and export reads (they never re-run a
     model). `key` and `config` say exactly what produced it (model commit or content hash, data
     hash, code, packages); `environment` where and at which precision it ran. Versioned:
-    `RECORD_SCHEMA_VERSION` (2 added status `pruned` and `configuration`); version 1 records read
-    as they are. `status` is `ok`, `failed`, `diverged`, `pruned` or `interrupted`: only `ok`
-    records carry scores, and only they are reused."""
+    `RECORD_SCHEMA_VERSION` (2 added status `pruned` and `configuration`, 3 the task type);
+    older records read as they are. `status` is `ok`, `failed`, `diverged`, `pruned` or
+    `interrupted`: only `ok` records carry scores, and only they are reused."""
 
-    schema_version: Literal[1, 2] = RECORD_SCHEMA_VERSION
+    schema_version: Literal[1, 2, 3] = RECORD_SCHEMA_VERSION
     key: str = Field(description="sha256 of the trial's key material (see harness.plan.trials).")
     trial_id: str = Field(description="File-safe name: slug of the trial + key prefix.")
     run_id: str
@@ -141,8 +144,14 @@ class TrialRecord(_Part):
                                           "none. Selection compares configurations by them.")
     metrics: dict[str, dict[str, float | None]] = Field(
         default_factory=dict, description="Per split (validation, test): metric name -> value.")
-    main_metric: str
-    label_names: list[str] = Field(default_factory=list)
+    task_type: str | None = Field(
+        None, description="The dataset's task type (classification, regression, multiple_choice, "
+                          "…; harness/tasks/). None for MTEB tasks (see embedding.task_type) "
+                          "and in records before version 3, which are classification records.")
+    main_metric: str = Field(description="The dataset's main metric (it ranks the rows).")
+    label_names: list[str] = Field(
+        default_factory=list, description="Class names in id order; for multiple choice the "
+                                          "choice indices; empty for regression.")
     data_facts: dict[str, Any] = Field(default_factory=dict, description="Rows and label counts per split.")
     timing: Timing
     log_history: list[dict[str, Any]] = Field(default_factory=list)
@@ -151,7 +160,9 @@ class TrialRecord(_Part):
     started_at: str
     finished_at: str
     artifacts: dict[str, str] = Field(
-        default_factory=dict, description="Paths relative to the results dir: predictions, model.")
+        default_factory=dict, description="Paths relative to the results dir: predictions (npz: "
+                                          "label_ids, predictions, probabilities in test row "
+                                          "order; float scores for regression), model.")
     embedding: EmbeddingFacts | None = Field(
         None, description="probe and mteb trials: pooling, layer, classifier, task type, main score.")
     cache_hits: dict[str, bool] = Field(

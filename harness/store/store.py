@@ -5,7 +5,10 @@
     <dir>/runs/<run_id>.json       one file per run: times, environment, trial outcomes
     <dir>/runs/<run_id>.suite.yaml the resolved suite as that run saw it
     <dir>/records/<trial_id>.json  one TrialRecord per trial (the source of truth)
-    <dir>/predictions/<trial_id>.npz  test label ids, predictions, class probabilities (row order)
+    <dir>/predictions/<trial_id>.npz  test truth, predictions, class probabilities (row order):
+                                   ids (int32) or scores (float32)
+    <dir>/predictions/<trial_id>.jsonl  the same for predictions that are no numbers (span tasks'
+                                   answers and entities): one {"label", "prediction"} per row
     <dir>/models/<trial_id>/       saved fine-tuned model + tokenizer (when save_model)
     <dir>/leaderboard.md           the latest leaderboard
 """
@@ -21,6 +24,16 @@ from pydantic import ValidationError
 from harness.errors import HarnessError
 from harness.store.files import atomic_write_bytes, atomic_write_json, atomic_write_text, npz_bytes
 from harness.store.record import READABLE_VERSIONS, TrialRecord
+
+
+def _compact(a):
+    """Ids as int32, real values as float32 (the precision every metric here reads)."""
+    return a.astype("int32") if a.dtype.kind in "iub" else a.astype("float32")
+
+
+def _plain(value):
+    """A prediction cell as JSON: numpy scalars and arrays become Python values."""
+    return value.tolist() if hasattr(value, "tolist") else value
 
 
 class ResultsStore:
@@ -63,10 +76,41 @@ class ResultsStore:
         return [r for r in (self.read_record(t) for t in trial_ids) if r is not None]
 
     # artifacts ---------------------------------------------------------------------------
-    def write_predictions(self, trial_id: str, **arrays) -> str:
+    def write_predictions(self, trial_id: str, label_ids, predictions, probabilities=None) -> str:
+        """Test truth and predictions in row order: ids as int32, scores as float32 (npz), other
+        values (strings, spans) as JSON lines."""
+        import numpy as np
+
+        y, p = np.asarray(label_ids), np.asarray(predictions)
+        if y.dtype.kind in "OUS" or p.dtype.kind in "OUS":
+            rel = f"predictions/{trial_id}.jsonl"
+            lines = "".join(json.dumps({"label": _plain(a), "prediction": _plain(b)},
+                                       ensure_ascii=False) + "\n" for a, b in zip(y, p))
+            atomic_write_text(self.inside(self.root / rel), lines)
+            return rel
+        arrays = {"label_ids": _compact(y), "predictions": _compact(p)}
+        if probabilities is not None:
+            arrays["probabilities"] = np.asarray(probabilities, dtype=np.float32)
         rel = f"predictions/{trial_id}.npz"
         atomic_write_bytes(self.inside(self.root / rel), npz_bytes(**arrays))
         return rel
+
+    def read_predictions(self, rel: str):
+        """(truth, predictions) as written by write_predictions; None when the file is absent."""
+        import numpy as np
+
+        path = self.root / rel
+        if not path.is_file():
+            return None
+        if path.suffix == ".jsonl":
+            rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                    if line.strip()]
+            y, p = np.empty(len(rows), dtype=object), np.empty(len(rows), dtype=object)
+            for i, row in enumerate(rows):
+                y[i], p[i] = row["label"], row["prediction"]
+            return y, p
+        with np.load(path) as z:
+            return z["label_ids"], z["predictions"]
 
     def model_dir(self, trial_id: str) -> Path:
         return self.inside(self.root / "models" / trial_id)

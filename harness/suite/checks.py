@@ -15,8 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from harness.data.checked import checked_dataset
-from harness.data.load import DataError, prepare_once
+from harness.data.load import DataError
 from harness.errors import HarnessError
 from harness.fingerprint import model_dir, pinned_dataset
 from harness.hub import HubError, dataset_snapshot, hub_where
@@ -26,6 +25,9 @@ from harness.metrics.registry import BINARY_ONLY
 from harness.models.files import hub_model_dir
 from harness.models.load import JA_EXTRA
 from harness.suite.loader import LoadedSuite
+from harness.tasks.prepare import checked_dataset, prepare_once, summary_of
+from harness.tasks.registry import task_type
+from harness.tasks.scoring import dataset_metrics, unknown_metrics
 
 _MECAB_DICTS = {"unidic_lite": "unidic_lite", "ipadic": "ipadic", "unidic": "unidic"}
 
@@ -69,14 +71,27 @@ def check_suite(loaded: LoadedSuite,
                                        "validation_size > 0)", ("datasets", i, "validation_size")))
             continue
         sizes = ", ".join(f"{split} {rows}" for split, rows in summary["rows"].items())
+        task = task_type(summary["task"])
+        refs, main = dataset_metrics(suite.metrics, suite.main, spec, task)
+        for k, name in unknown_metrics(spec, task):
+            errors.append(loaded.error(f"unknown {task.name} metric {name!r}; known: "
+                                       f"{', '.join(_family_names(task))}",
+                                       ("datasets", i, "metrics", k, "name")))
+        how = "task" if spec.task else "inferred task"
+        findings.append(Finding(item, "ok", f"{how} {task.name}: {summary['summary']}; {sizes}; "
+                                            f"metrics {', '.join(r.name for r in refs)} (main "
+                                            f"{main}){where}"))
         names = summary["label_names"]
-        findings.append(Finding(item, "ok", f"{len(names)} labels ({', '.join(names[:6])}"
-                                            f"{', ...' if len(names) > 6 else ''}); {sizes}{where}"))
-        if len(names) != 2:
-            binary = [m.name for m in suite.metrics if m.name in BINARY_ONLY and not m.evaluate]
+        if task.family == "labels" and len(names) != 2:
+            binary = [m.name for m in refs if m.name in BINARY_ONLY and not m.evaluate]
             if binary:
                 findings.append(Finding(item, "warning", f"{', '.join(binary)} apply to binary tasks: "
                                                          f"null for {len(names)} labels"))
+        for method in suite.methods:
+            if not METHODS[method.type].applies_to(task.name):
+                findings.append(Finding(item, "skipped", f"{method.type} does not apply to "
+                                                         f"{task.name} datasets: no such trials"))
+    findings += _reference_findings(suite)
     for j, spec in enumerate(suite.methods):  # each method checks its own entry
         more_findings, more_errors = METHODS[spec.type].check(spec, j, loaded)
         findings += more_findings
@@ -99,10 +114,29 @@ def _checked_dataset(spec) -> tuple[dict, str]:
         return checked_dataset(spec)[0], ""
     pinned = pinned_dataset(spec)
     snap = dataset_snapshot(spec.hub.id, spec.hub.revision, (spec.hub.config,))
-    data = prepare_once(pinned)
-    summary = {"label_names": list(data.label_names),
-               "rows": {split: facts["rows"] for split, facts in data.facts.items()}}
-    return summary, f"; {hub_where(snap.resolved, spec.hub.config)}"
+    return summary_of(prepare_once(pinned)), f"; {hub_where(snap.resolved, spec.hub.config)}"
+
+
+def _reference_findings(suite) -> list[Finding]:
+    """What the published rows show: their datasets that the suite lacks are left out (a shared
+    references file may cover more)."""
+    if not suite.references:
+        return []
+    names = {d.name for d in suite.datasets}
+    shown = sorted({d for r in suite.references for d in r.scores if d in names})
+    missing = sorted({d for r in suite.references for d in r.scores} - names)
+    out = [Finding("references", "ok", f"{len(suite.references)} published rows for "
+                                       f"{', '.join(shown) or 'no dataset of this suite'}")]
+    if missing:
+        out.append(Finding("references", "warning", f"scores for {', '.join(missing)}: not a "
+                                                    "dataset of this suite (not shown)"))
+    return out
+
+
+def _family_names(task) -> list[str]:
+    from harness.metrics.families import names
+
+    return names(task.family)
 
 
 def _hub_loc(field: str | None) -> tuple:
@@ -152,6 +186,11 @@ def _check_model(loaded: LoadedSuite, i: int, spec, for_run: bool = False) -> Fi
     if isinstance(limit, int) and spec.max_length > limit:
         raise loaded.error(f"max_length {spec.max_length} exceeds the model's "
                            f"max_position_embeddings {limit}", ("models", i, "max_length"))
+    for j, dataset in enumerate(loaded.suite.datasets):
+        if isinstance(limit, int) and dataset.max_length and dataset.max_length > limit:
+            raise loaded.error(f"max_length {dataset.max_length} exceeds model "
+                               f"{spec.display_name}'s max_position_embeddings {limit}",
+                               ("datasets", j, "max_length"))
     return Finding(item, "ok", f"{model_type}, tokenizer {tokenizer.get('tokenizer_class', '?')}"
                                f"{place}")
 

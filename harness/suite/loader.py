@@ -117,6 +117,7 @@ def _load_suite(path: Path, env: dict[str, str] | None) -> LoadedSuite:
     data = apply_overrides(data, shown, env)  # HARNESS_SUITE_OVERRIDES: test-only
     relative: dict = {}
     data = _resolve_paths(data, path.parent.resolve(), relative)
+    data = _expand_references(data, shown, lines)
     try:
         suite = Suite.model_validate(data)
     except ValidationError as e:
@@ -219,6 +220,9 @@ def _resolve_paths(data: dict, base: Path, relative: dict | None = None) -> dict
                                 for k, v in dataset["files"].items()}
     for i, method in enumerate(_as_list(data.get("methods"))):  # local MTEB tasks' files
         _absolute_files(method, absolute, ("methods", i))
+    if isinstance(data.get("references"), list):  # a references file's path
+        data["references"] = [absolute(r, ("references", j)) if isinstance(r, str) else r
+                              for j, r in enumerate(data["references"])]
     for i, metric in enumerate(_as_list(data.get("metrics"))):
         if isinstance(metric, dict) and "evaluate" in metric:
             metric["evaluate"] = absolute(metric["evaluate"], ("metrics", i, "evaluate"))
@@ -227,6 +231,46 @@ def _resolve_paths(data: dict, base: Path, relative: dict | None = None) -> dict
             if isinstance(tracker, dict) and isinstance(tracker.get(key), str):
                 tracker[key] = absolute(tracker[key], ("tracking", i, key))
     return data
+
+
+def _expand_references(data: dict, shown: str, lines: "LineIndex") -> dict:
+    """A `references:` item that is a path names a YAML file holding a list of references
+    (relative to the suite's folder, resolved by _resolve_paths): its entries take its place,
+    each checked against the schema with errors naming that file's own lines."""
+    refs = data.get("references")
+    if not isinstance(refs, list) or not any(isinstance(r, str) for r in refs):
+        return data
+    from harness.specs.reference import ReferenceSpec
+
+    out = []
+    for i, item in enumerate(refs):
+        if not isinstance(item, str):
+            out.append(item)
+            continue
+        where = Path(item)
+        if not where.is_file():
+            raise HarnessError(f"references file not found: {item}", file=shown,
+                               line=lines.line(("references", i)), field=f"references.{i}")
+        text = where.read_text(encoding="utf-8", errors="replace")
+        try:
+            root, entries = yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            raise HarnessError(f"YAML syntax error: {getattr(e, 'problem', None) or e}",
+                               file=str(where), line=mark.line + 1 if mark else None) from None
+        if not isinstance(entries, list):
+            raise HarnessError("a references file is a YAML list of references", file=str(where),
+                               line=1)
+        own = LineIndex(root)
+        for k, entry in enumerate(entries):
+            try:
+                out.append(ReferenceSpec.model_validate(entry).model_dump(mode="json"))
+            except ValidationError as e:
+                err = e.errors()[0]
+                loc = (k, *err["loc"])
+                raise HarnessError(err["msg"], file=str(where), line=own.line(loc),
+                                   field=".".join(map(str, loc))) from None
+    return {**data, "references": out}
 
 
 _PATH_KEYS = {"files", "corpus", "queries", "qrels", "beir"}  # mteb local tasks' files

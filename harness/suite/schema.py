@@ -18,6 +18,7 @@ from harness.specs.dataset import DatasetSpec
 from harness.specs.field_error import FieldError
 from harness.specs.metric import MetricRef
 from harness.specs.model import ModelSpec, Resources
+from harness.specs.reference import ReferenceSpec
 from harness.specs.search import SearchSpec, SelectionSpec
 from harness.specs.tracking import TRACKER_TAGS, TrackerSpec, shorthand
 from harness.specs.training import TrainingSpec
@@ -64,6 +65,10 @@ class Suite(Strict):
     search: SearchSpec | None = Field(
         None, description="An Optuna search over training fields (pip install 'harness[search]'); "
                           "docs/how-to/search-and-selection.md.")
+    references: list[ReferenceSpec] = Field(
+        default_factory=list, description="Published figures shown beside the suite's rows "
+                                          "(italic, cited, never ranked); an item may be the path "
+                                          "of a YAML file holding a list of them.")
     tracking: list[TrackerSpec] = Field(
         default_factory=list, description="Experiment trackers every trial reports to "
                                           "(tensorboard, mlflow, wandb); never part of a trial key.")
@@ -96,6 +101,11 @@ class Suite(Strict):
         for i, name in enumerate(trackers):
             if trackers.index(name) != i:
                 raise FieldError(f"tracking.{i}", f"{name} is listed twice (one entry per tracker)")
+        models = [m.display_name for m in self.models]
+        for i, ref in enumerate(self.references):
+            if ref.model is not None and ref.model not in models:
+                raise FieldError(f"references.{i}.model", f"{ref.model!r} is not a model of this "
+                                                          f"suite ({', '.join(models)})")
         if len(set(self.seeds)) != len(self.seeds):
             raise FieldError("seeds", "duplicate seed")
         if not self.datasets and any(METHODS[m.type].needs_datasets for m in self.methods):
@@ -139,8 +149,11 @@ class Suite(Strict):
                 raise FieldError(f"models.{i}.training" + (f".{field}" if field else ""),
                                  str(cause) if cause is not None else err["msg"]) from None
         grids = self.grids()
-        if self.selection and self.selection.metric and self.selection.metric not in metric_names:
-            raise FieldError("selection.metric", f"{self.selection.metric!r} is not one of metrics")
+        dataset_metrics = {m.name for d in self.datasets for m in d.metrics or []}
+        if self.selection and self.selection.metric and self.selection.metric not in metric_names \
+                and self.selection.metric not in dataset_metrics:
+            raise FieldError("selection.metric", f"{self.selection.metric!r} is not one of metrics "
+                                                 "(nor of a dataset's metrics)")
         if self.search is not None:
             searched = sorted(set(self.search.space))
             for where in grids:

@@ -141,8 +141,8 @@ def test_failing_trial_is_recorded_and_others_run(tmp_path, tiny_bert, english_d
 
 
 def test_label_order_is_the_users(tmp_path, tiny_bert, english_data):
-    from harness.data.load import prepare
     from harness.suite.loader import load_suite
+    from harness.tasks.prepare import prepare
 
     suite = tmp_path / "suite.yaml"
     suite.write_text(tiny_suite(tiny_bert, english_data, label_names="[weather, sports, food]"),

@@ -13,6 +13,9 @@ from conftest import tiny_suite
 import harness.cpu
 from harness.cli import main
 from harness.store.store import ResultsStore
+from harness.tasks.registry import TASKS
+
+CLASSIFICATION = TASKS["classification"]
 
 
 @pytest.fixture(scope="module")
@@ -221,6 +224,7 @@ def test_peak_table_and_mfu(tiny_bert):
     assert matmul_params(model) == model.num_parameters() - embeddings
 
 
+
 def test_tokenizer_digest_ignores_location_and_japanese_cache(tmp_path, tiny_japanese_bert,
                                                               japanese_data, monkeypatch):
     import datasets
@@ -237,12 +241,12 @@ def test_tokenizer_digest_ignores_location_and_japanese_cache(tmp_path, tiny_jap
                                  split="train")
     splits = datasets.DatasetDict({"train": rows, "test": rows.select(range(10))})
     monkeypatch.setattr(tokenize_cache, "_SLOW_TOKENIZER_PARALLEL_ROWS", 50)  # use workers
-    out, hit = tokenize_cache.tokenize_splits(splits, a, 32, tmp_path / "cache")
+    out, hit = tokenize_cache.tokenize_splits(splits, a, 32, tmp_path / "cache", CLASSIFICATION)
     assert not hit and out["train"]["input_ids"][0] == a(rows[0]["text"], truncation=True,
                                                          max_length=32)["input_ids"]
-    again, hit = tokenize_cache.tokenize_splits(splits, b, 32, tmp_path / "cache")
+    again, hit = tokenize_cache.tokenize_splits(splits, b, 32, tmp_path / "cache", CLASSIFICATION)
     assert hit and again["train"]["input_ids"] == out["train"]["input_ids"]
-    _, hit = tokenize_cache.tokenize_splits(splits, b, 16, tmp_path / "cache")
+    _, hit = tokenize_cache.tokenize_splits(splits, b, 16, tmp_path / "cache", CLASSIFICATION)
     assert not hit  # max_length is part of the key
     assert len(list((tmp_path / "cache").iterdir())) == 2
 

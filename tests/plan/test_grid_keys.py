@@ -48,7 +48,7 @@ def test_grid_points_have_the_scalar_suites_keys(write_suite, tiny_bert, english
     point = [t for t in grid if t.configuration == {"learning_rate": 1e-3, "batch_size": 16}]
     assert [t.key for t in point] == [t.key for t in scalar]
     assert all("learning_rate-0.001_batch_size-16" in t.trial_id for t in point)
-    assert plan_line(grid) == "12 trials (12 to train in 6 configurations, 0 majority baselines)"
+    assert plan_line(grid) == "12 trials (12 to train in 6 configurations, 0 baselines)"
 
 
 def test_model_training_overrides_only_that_model(write_suite, tiny_bert, english_data, tmp_path):

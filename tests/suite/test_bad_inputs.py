@@ -23,7 +23,10 @@ def _cases() -> list[tuple[str, str]]:
         if row.startswith("#") or not row.strip():
             continue
         name, line, field, message = row.split("\t")
-        where = f"{BAD / name}:{line}: " + ("" if field == "-" else f"{field}: ")
+        # line: the case file's line, or `other/file:line` (relative to this folder) when the
+        # error is in a file the case names (a references file)
+        where = (f"{BAD / line}: " if ":" in line else f"{BAD / name}:{line}: ") \
+            + ("" if field == "-" else f"{field}: ")
         rows.append((name, f"harness: error: {where}{message.replace('{here}', str(BAD))}"))
     return rows
 

@@ -66,7 +66,13 @@ def _rows(dataset, inputs: set[str]) -> tuple[list[dict], np.ndarray]:
     return rows, lengths
 
 
-def _forward(model, pad, rows, device, autocast_dtype):
+def _logits(out):
+    return out.logits
+
+
+def _forward(model, pad, rows, device, autocast_dtype, outputs=_logits):
+    """One batch: padded, moved, run; `outputs(model_output)` is what is kept (the task type's
+    choice: logits for sequence tasks)."""
     import torch
 
     batch = {k: v.to(device, non_blocking=True) for k, v in pad(rows).items()}
@@ -74,11 +80,11 @@ def _forward(model, pad, rows, device, autocast_dtype):
            else contextlib.nullcontext())
     with ctx:
         out = model(**batch)
-    return out.logits.float().cpu().numpy(), batch["attention_mask"]
+    return outputs(out).float().cpu().numpy(), batch["attention_mask"]
 
 
 def predict_rows(model, dataset, pad, inputs: set[str], batch_size: int, *, autocast_dtype=None,
-                 memory=None) -> Inference:
+                 memory=None, outputs=_logits) -> Inference:
     """Logits of every row of `dataset`, in row order, from length-sorted batches."""
     import torch
 
@@ -93,7 +99,7 @@ def predict_rows(model, dataset, pad, inputs: set[str], batch_size: int, *, auto
         for lo in range(0, len(order), batch_size):
             idx = order[lo:lo + batch_size]
             t0 = time.perf_counter()
-            out, mask = _forward(model, pad, [rows[i] for i in idx], device, autocast_dtype)
+            out, mask = _forward(model, pad, [rows[i] for i in idx], device, autocast_dtype, outputs)
             if cuda:
                 torch.cuda.synchronize()
             result.batch_seconds.append(time.perf_counter() - t0)
@@ -101,7 +107,7 @@ def predict_rows(model, dataset, pad, inputs: set[str], batch_size: int, *, auto
             result.real_tokens += int(mask.sum())
             result.padded_tokens += int(mask.numel())
             if logits is None:
-                logits = np.empty((len(order), out.shape[-1]), dtype=np.float32)
+                logits = np.empty((len(order), *out.shape[1:]), dtype=np.float32)
             logits[idx] = out  # back to row order
             if memory is not None:
                 memory.sample()

@@ -50,7 +50,7 @@ def finetune_trials(spec: FinetuneMethod, model: ModelSpec, dataset: DatasetSpec
     for scheduler in suite.training.lr_scheduler_type:
         kwargs = suite.training.lr_scheduler_kwargs.get(scheduler, {})
         for values, training in configurations(model, dataset, scheduler, plan):
-            material_training = training_material(training, suite.main)
+            material_training = training_material(training, plan.main_metric(dataset))
             for seed in suite.seeds:
                 material = {
                     "key_version": KEY_VERSION, "method": spec.model_dump(mode="json"),

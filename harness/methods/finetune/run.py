@@ -1,5 +1,6 @@
-"""Full fine-tuning: AutoModelForSequenceClassification + Trainer, the trial's lr scheduler, seed
-set before model init, validation as configured, final test in row order.
+"""Full fine-tuning of any task type (harness.tasks: its encoder, collator, AutoModelFor… head and
+decoding) with the Trainer, the trial's lr scheduler, seed set before model init, validation as
+configured, final test in row order.
 
 No wasted work: splits tokenized once and cached on disk (tokenize_cache), dynamic padding and
 length-grouped training batches, evaluation in larger length-sorted batches with results put
@@ -21,10 +22,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 from transformers import (
-    AutoModelForSequenceClassification,
     EarlyStoppingCallback,
     PrinterCallback,
     TrainingArguments,
@@ -32,7 +31,6 @@ from transformers import (
 )
 
 from harness.cpu import keep_freed_memory
-from harness.data.load import LABEL, PreparedData, column_values
 from harness.methods.base import Diverged, MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.finetune import eval_order, peak_flops, speedups
@@ -45,10 +43,10 @@ from harness.methods.finetune.throughput import (
     steady_state,
 )
 from harness.methods.finetune.tokenize_cache import LENGTH, cache_root, tokenize_splits
-from harness.metrics.compute import compute_metrics
-from harness.metrics.registry import MetricContext
 from harness.models.load import load_tokenizer, model_source, resolve_precision
 from harness.specs.training import TrainingSpec
+from harness.tasks.prepare import PreparedData
+from harness.tasks.scoring import Scoring
 from harness.trial import Trial
 
 
@@ -62,7 +60,7 @@ class Prepared:
     tokenizer: object
     splits: dict  # tokenized, unpadded; `length` column on train
     reused: bool  # tokenized splits came from the cache
-    metric_ctx: MetricContext
+    scoring: Scoring  # the dataset's metrics and main metric
     cuda: bool
     memory: MemoryPeak
     model: object
@@ -104,17 +102,15 @@ def prepare(trial: Trial, ctx: TrialContext) -> Prepared:
     cuda = torch.cuda.is_available()
     memory = MemoryPeak(cuda)
     set_seed(trial.seed)  # before model init: the new head's weights depend on it
-    model = AutoModelForSequenceClassification.from_pretrained(
-        model_source(spec), trust_remote_code=spec.trust_remote_code,
-        num_labels=data.num_labels, id2label=dict(enumerate(data.label_names)),
-        label2id={name: i for i, name in enumerate(data.label_names)})
+    model = data.task.head(model_source(spec), data.info, trust_remote_code=spec.trust_remote_code)
     precision = resolve_precision(spec.dtype)
     tf32 = speedups.enable_tf32()
     inputs = speedups.model_inputs(model, splits["train"].column_names)
-    collator = CountingCollator(tokenizer, inputs, speedups.pad_multiple(cuda, training.torch_compile))
+    pad = data.task.collator(tokenizer, speedups.pad_multiple(cuda, training.torch_compile))
+    collator = CountingCollator(pad, inputs)
     return Prepared(
         training=training, data=data, tokenizer=tokenizer, splits=splits, reused=reused,
-        metric_ctx=MetricContext(data.num_labels, data.positive_label_id), cuda=cuda,
+        scoring=ctx.scoring(trial.dataset), cuda=cuda,
         memory=memory, model=model, precision=precision, tf32=tf32, inputs=inputs,
         collator=collator, clock=StepClock(cuda, memory),
         evaluating=training.eval_strategy != "no" and "validation" in splits,
@@ -124,7 +120,7 @@ def prepare(trial: Trial, ctx: TrialContext) -> Prepared:
 def training_arguments(trial: Trial, ctx: TrialContext, p: Prepared) -> TrainingArguments:
     """The suite's training settings as TrainingArguments for this trial."""
     training = p.training
-    best_metric = training.metric_for_best_model or ctx.suite.main
+    best_metric = training.metric_for_best_model or p.scoring.main
     return TrainingArguments(
         output_dir=str(p.scratch), seed=trial.seed, data_seed=trial.seed,
         num_train_epochs=training.epochs, max_steps=training.max_steps or -1,
@@ -142,7 +138,8 @@ def training_arguments(trial: Trial, ctx: TrialContext, p: Prepared) -> Training
         save_steps=training.eval_steps, save_total_limit=1 if training.load_best_model_at_end else None,
         load_best_model_at_end=training.load_best_model_at_end and p.evaluating,
         metric_for_best_model=best_metric if training.load_best_model_at_end else None,
-        greater_is_better=True if training.load_best_model_at_end else None,
+        greater_is_better=p.scoring.greater_is_better(best_metric)
+        if training.load_best_model_at_end else None,
         bf16=p.precision == "bf16", fp16=p.precision == "fp16", tf32=p.tf32 or None,
         # bf16 without a GPU: Trainer refuses it ("doesn't support bf16/gpu") unless use_cpu
         use_cpu=p.precision == "bf16" and not p.cuda and not torch.backends.mps.is_available(),
@@ -160,12 +157,12 @@ def training_arguments(trial: Trial, ctx: TrialContext, p: Prepared) -> Training
 
 def make_trainer(trial: Trial, ctx: TrialContext, p: Prepared) -> LengthGroupedTrainer:
     """Trainer with length-grouped batches, validation metrics and the harness callbacks."""
-    suite = ctx.suite
+    data = p.data
 
     def trainer_metrics(eval_pred):
         logits = eval_pred.predictions[0] if isinstance(eval_pred.predictions, tuple) \
             else eval_pred.predictions
-        scores = compute_metrics(suite.metrics, eval_pred.label_ids, logits.argmax(-1), p.metric_ctx)
+        scores = p.scoring.score(data.task.decode(logits, eval_pred.label_ids, data.info))
         return {k: v for k, v in scores.items() if v is not None}
 
     # Ctrl-C, NaN/inf, faults, a search's pruner; timing
@@ -204,36 +201,35 @@ def score(trial: Trial, ctx: TrialContext, p: Prepared, model,
     """(metrics per split, test {y_true, y_pred, probs} in row order, timing): validation (when
     evaluating) and test in length-sorted batches put back in row order, then latency, MFU and
     peak memory."""
-    suite, training = ctx.suite, p.training
+    training, task, info = p.training, p.data.task, p.data.info
     autocast = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(p.precision) if p.cuda else None
 
     def infer(split):
         return eval_order.predict_rows(model, p.splits[split], p.collator.pad, p.inputs,
                                        training.eval_batch_size, autocast_dtype=autocast,
-                                       memory=p.memory)
+                                       memory=p.memory, outputs=task.outputs)
+
+    def decoded(split, inference):  # outputs are in the split's row order
+        return task.decode(inference.logits, task.truth(p.data.splits[split], info), info)
 
     metrics, passes = {}, []
     if "validation" in p.splits:  # every trial: what selection among configurations reads
         val = infer("validation")
         passes.append(val)
-        y_val = np.asarray(column_values(p.splits["validation"], LABEL), dtype=np.int64)
-        metrics["validation"] = compute_metrics(suite.metrics, y_val, val.logits.argmax(-1),
-                                                p.metric_ctx)
+        metrics["validation"] = p.scoring.score(decoded("validation", val))
         timing.update(eval_runtime_s=val.seconds, eval_samples_per_s=val.samples_per_s)
     test = infer("test")
     passes.append(test)
-    # logits are in the test split's row order
-    y_true = np.asarray(column_values(p.splits["test"], LABEL), dtype=np.int64)
-    probs = softmax(test.logits)
-    y_pred = probs.argmax(-1)
-    metrics["test"] = compute_metrics(suite.metrics, y_true, y_pred, p.metric_ctx)
+    predicted = decoded("test", test)
+    metrics["test"] = p.scoring.score(predicted)
     timing.update(test_runtime_s=test.seconds, test_samples_per_s=test.samples_per_s)
     timing.update(eval_order.inference_timing(model, p.splits["test"], p.collator.pad, p.inputs,
                                               test, passes, autocast, trial.seed))
     timing.update(peak_flops.mfu_timing(model, timing, test,
                                         speedups.mfu_dtype(p.precision, p.cuda, p.tf32), p.cuda))
     timing["peak_memory_mb"] = p.memory.megabytes()
-    return metrics, {"y_true": y_true, "y_pred": y_pred, "probs": probs}, timing
+    return metrics, {"y_true": predicted.y_true, "y_pred": predicted.y_pred,
+                     "probs": predicted.probs}, timing
 
 
 def save(trial: Trial, ctx: TrialContext, p: Prepared, trainer) -> str | None:
@@ -251,11 +247,13 @@ def tokenized_splits(spec, dataset, tokenizer, ctx: TrialContext) -> tuple[dict,
     """(splits, reused): each split tokenized once per (tokenizer, data, max_length), no padding,
     from the on-disk cache (tokenize_cache) when an earlier trial or run made it."""
     memo = ctx.cached("tokenized-splits", dict)
-    key = (spec.display_name, dataset.name, spec.max_length)
+    length = dataset.max_length_for(spec)
+    key = (spec.display_name, dataset.name, length)
     if key in memo:
         return memo[key], True
-    splits, hit = tokenize_splits(ctx.prepared(dataset).splits, tokenizer, spec.max_length,
-                                  cache_root(ctx.store.root), label=dataset.name)
+    data = ctx.prepared(dataset)
+    splits, hit = tokenize_splits(data.splits, tokenizer, length,
+                                  cache_root(ctx.store.root), data.task, label=dataset.name)
     memo[key] = splits
     return splits, hit
 
@@ -268,9 +266,3 @@ def model_facts(model) -> dict:
             "hidden_size": getattr(cfg, "hidden_size", None),
             "vocab_size": getattr(cfg, "vocab_size", None),
             "max_position_embeddings": getattr(cfg, "max_position_embeddings", None)}
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    z = logits - logits.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)

@@ -67,12 +67,11 @@ class BatchCounts:
 
 
 class CountingCollator:
-    """DataCollatorWithPadding that keeps only the model's inputs and counts training batches."""
+    """The task type's padding collator (harness.tasks: DataCollatorWithPadding for texts),
+    fed only the model's inputs, counting training batches."""
 
-    def __init__(self, tokenizer, inputs: set[str], pad_to_multiple_of: int | None = None):
-        from transformers import DataCollatorWithPadding
-
-        self.pad = DataCollatorWithPadding(tokenizer, pad_to_multiple_of=pad_to_multiple_of)
+    def __init__(self, pad, inputs: set[str]):
+        self.pad = pad
         self.keep = set(inputs) | {"label", "labels"}
         self.train = BatchCounts()
 

@@ -2,10 +2,10 @@
 scheduler, seed and model that shares the tokenizer, within a run and across runs.
 
 Key: sha256 over the tokenizer's class and saved files (load-location keys dropped, so two model
-dirs with the same tokenizer share entries), the content of the prepared splits (text, pair,
-label of every row, in order), max_length and whether token_type_ids were asked for. The key is
-ours, not `datasets`' map fingerprint: datasets cannot hash a BertJapaneseTokenizer, so its own
-cache would never hit for one.
+dirs with the same tokenizer share entries), the content of the prepared splits (every canonical
+column of every row, in order), max_length and the task type's encoder (harness.tasks: a text,
+a pair with token type ids, a question with N choices…). The key is ours, not `datasets`' map
+fingerprint: datasets cannot hash a BertJapaneseTokenizer, so its own cache would never hit.
 
 Location: `$HARNESS_CACHE/tokenized/<key>/` when HARNESS_CACHE is set (share it between suites),
 else `<results dir>/.cache/tokenized/<key>/`. Each entry is a `DatasetDict.save_to_disk` dir
@@ -22,9 +22,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from harness.data.load import LABEL, PAIR, TEXT, column_values
+from harness.data.load import CHOICES, LABEL, PAIR, TEXT, column_values
+from harness.tasks.encoders import LENGTH
 
-LENGTH = "length"
+__all__ = ["LENGTH", "cache_root", "tokenize_splits"]
 _LOCATION_KEYS = {"name_or_path", "_name_or_path", "is_local", "local_files_only", "_commit_hash"}
 _SLOW_TOKENIZER_PARALLEL_ROWS = 1000  # below this, worker start-up costs more than it saves
 
@@ -56,47 +57,25 @@ def data_digest(splits) -> str:
     for name in sorted(splits):
         ds = splits[name]
         h.update(f"\0split:{name}:{len(ds)}".encode())
-        for column in (TEXT, PAIR, LABEL):
+        for column in (TEXT, PAIR, CHOICES, LABEL):
             if column in ds.column_names:
                 h.update(f"\0{column}\0".encode())
                 h.update("\x1f".join(map(str, column_values(ds, column))).encode())
     return h.hexdigest()
 
 
-class _Encoder:
-    """Picklable batch encoder: workers reload the tokenizer from its saved dir instead of
-    pickling it (MeCab taggers do not pickle)."""
-
-    def __init__(self, tokenizer_dir: str, max_length: int, pair: bool, tokenizer=None):
-        self.tokenizer_dir, self.max_length, self.pair = tokenizer_dir, max_length, pair
-        self._tokenizer = tokenizer
-
-    def __getstate__(self):
-        return {**self.__dict__, "_tokenizer": None}
-
-    def __call__(self, batch):
-        if self._tokenizer is None:
-            from transformers import AutoTokenizer
-
-            self._tokenizer = AutoTokenizer.from_pretrained(self.tokenizer_dir)
-        if self.pair:
-            # BertJapaneseTokenizer leaves token_type_ids out unless asked, even for pairs.
-            out = self._tokenizer(batch[TEXT], batch[PAIR], truncation=True,
-                                  max_length=self.max_length, return_token_type_ids=True)
-        else:
-            out = self._tokenizer(batch[TEXT], truncation=True, max_length=self.max_length)
-        out[LENGTH] = [len(ids) for ids in out["input_ids"]]
-        return out
-
-
-def tokenize_splits(splits, tokenizer, max_length: int, root: Path, label: str = ""):
-    """(tokenized DatasetDict, hit): from `root/<key>` when there, else computed and saved."""
+def tokenize_splits(splits, tokenizer, max_length: int, root: Path, task, label: str = ""):
+    """(tokenized DatasetDict, hit): from `root/<key>` when there, else computed with the task
+    type's encoder (harness.tasks) and saved."""
     import datasets
 
     pair = PAIR in splits["train"].column_names
+    probe = task.encoder("", max_length)
     key = hashlib.sha256(json.dumps({
         "tokenizer": tokenizer_digest(tokenizer), "data": data_digest(splits),
-        "max_length": max_length, "token_type_ids": pair, "version": 1}).encode()).hexdigest()
+        "max_length": max_length, "token_type_ids": pair,
+        "encoder": f"{type(probe).__module__}.{type(probe).__qualname__}",
+        "version": 2}).encode()).hexdigest()
     entry = Path(root) / key
     if (entry / "dataset_dict.json").is_file():
         return datasets.load_from_disk(str(entry)), True
@@ -108,8 +87,8 @@ def tokenize_splits(splits, tokenizer, max_length: int, root: Path, label: str =
         slow = not getattr(tokenizer, "is_fast", False)
         rows = max(len(ds) for ds in splits.values())
         num_proc = min(os.cpu_count() or 1, 8) if slow and rows >= _SLOW_TOKENIZER_PARALLEL_ROWS else None
-        encoder = _Encoder(str(tok_dir), max_length, pair, tokenizer)
-        drop = [c for c in (TEXT, PAIR) if c in splits["train"].column_names]
+        encoder = task.encoder(str(tok_dir), max_length, tokenizer)
+        drop = [c for c in (TEXT, PAIR, CHOICES) if c in splits["train"].column_names]
         out = datasets.DatasetDict({
             name: ds.map(encoder, batched=True, batch_size=1000, remove_columns=drop,
                          num_proc=num_proc if num_proc and num_proc > 1 else None,
@@ -120,7 +99,7 @@ def tokenize_splits(splits, tokenizer, max_length: int, root: Path, label: str =
         out.save_to_disk(str(staging / "data"))
         (staging / "data" / "key.json").write_text(json.dumps(
             {"tokenizer_class": type(tokenizer).__name__, "max_length": max_length,
-             "label": label}), encoding="utf-8")
+             "task": task.name, "label": label}), encoding="utf-8")
         try:
             os.replace(staging / "data", entry)
         except OSError:  # another process saved the same entry first: use that one

@@ -17,6 +17,7 @@ from harness.methods.probe.spec import ProbeMethod
 
 class Probe(Method):
     name = "probe"
+    task_types = frozenset({"classification", "regression"})
     spec = ProbeMethod
     union_tags = frozenset(CLASSIFIERS)
 
@@ -41,7 +42,9 @@ class Probe(Method):
             return record.method
         classifier = record.embedding.classifier
         material = (record.config.get("method") or {}).get("classifier")
-        if isinstance(material, dict) and material.get("name") in CLASSIFIERS:
+        if record.embedding.task_type == "regression" and record.configuration:
+            classifier = classifier.split(" ")[0]  # ridge: its alpha follows the grid's C
+        elif isinstance(material, dict) and material.get("name") in CLASSIFIERS:
             spec = CLASSIFIERS[material["name"]].model_validate(material)
             classifier = spec.label_without(record.configuration)
         return f"{record.method} ({record.embedding.pooling}, {classifier})"

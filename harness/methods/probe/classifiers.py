@@ -1,7 +1,10 @@
 """Classifier registry for `probe` trials: suite spec (typed, extra="forbid") -> scikit-learn estimator.
 
 Adding one is a spec class with a `build(seed)` method and one line in CLASSIFIERS (and in the
-ClassifierSpec union). scikit-learn is imported inside `build`, so suites validate without it.
+ClassifierSpec union). On a regression dataset each entry fits its regression twin
+(`build_regressor`: ridge for logistic regression, LinearSVR for the linear SVM, a k-NN
+regressor): the notebooks' flow of frozen features + a light model, for scores.
+scikit-learn is imported inside `build`, so suites validate without it.
 """
 
 from __future__ import annotations
@@ -65,6 +68,16 @@ class LogisticRegressionSpec(_Spec):
         return _scaled(self.standardize, LogisticRegression(
             C=self.C, max_iter=self.max_iter, class_weight=self.class_weight, random_state=seed))
 
+    def build_regressor(self, seed: int):
+        """Ridge regression with the same regularisation: alpha = 1 / (2 C) (scikit-learn's
+        correspondence between Ridge's alpha and the linear models' C)."""
+        from sklearn.linear_model import Ridge
+
+        return _scaled(self.standardize, Ridge(alpha=1 / (2 * self.C), random_state=seed))
+
+    def regressor_label(self) -> str:
+        return f"ridge alpha={1 / (2 * self.C):g}"
+
 
 class LinearSVMSpec(_Spec):
     """scikit-learn LinearSVC on standardised features (no class probabilities)."""
@@ -83,6 +96,15 @@ class LinearSVMSpec(_Spec):
         return _scaled(self.standardize, LinearSVC(
             C=self.C, max_iter=self.max_iter, class_weight=self.class_weight, random_state=seed))
 
+    def build_regressor(self, seed: int):
+        from sklearn.svm import LinearSVR
+
+        return _scaled(self.standardize, LinearSVR(C=self.C, max_iter=self.max_iter,
+                                                   random_state=seed))
+
+    def regressor_label(self) -> str:
+        return f"linear_svr C={self.C:g}"
+
 
 class KNNSpec(_Spec):
     """scikit-learn KNeighborsClassifier (deterministic: every seed gives the same scores)."""
@@ -97,6 +119,15 @@ class KNNSpec(_Spec):
 
         return KNeighborsClassifier(n_neighbors=self.n_neighbors, metric=self.metric,
                                     weights=self.weights)
+
+    def build_regressor(self, seed: int):
+        from sklearn.neighbors import KNeighborsRegressor
+
+        return KNeighborsRegressor(n_neighbors=self.n_neighbors, metric=self.metric,
+                                   weights=self.weights)
+
+    def regressor_label(self) -> str:
+        return f"knn_regressor n_neighbors={self.n_neighbors}"
 
 
 def _scaled(standardize: bool, estimator):
@@ -117,6 +148,13 @@ ClassifierSpec = Annotated[Union[LogisticRegressionSpec, LinearSVMSpec, KNNSpec]
                            Field(discriminator="name")]
 
 
-def build_classifier(material: dict, seed: int):
-    """The estimator for a trial's classifier material (a dumped spec)."""
-    return CLASSIFIERS[material["name"]].model_validate(material).build(seed)
+def build_classifier(material: dict, seed: int, regression: bool = False):
+    """The estimator for a trial's classifier material (a dumped spec); its regression twin on
+    a regression dataset."""
+    spec = CLASSIFIERS[material["name"]].model_validate(material)
+    return spec.build_regressor(seed) if regression else spec.build(seed)
+
+
+def regressor_label(material: dict) -> str:
+    """How a regression trial names the estimator its classifier entry fitted."""
+    return CLASSIFIERS[material["name"]].model_validate(material).regressor_label()

@@ -1,6 +1,7 @@
 """Probe: the encoder stays frozen; pooled hidden states of each split are the features of a light
-scikit-learn classifier. Features come from the on-disk embedding cache when another classifier,
-seed or run already computed them. Metrics and stored predictions are those of `finetune`."""
+scikit-learn classifier (its regression twin on a regression dataset: ridge for logistic
+regression). Features come from the on-disk embedding cache when another classifier, seed or run
+already computed them. Metrics and stored predictions are those of `finetune`."""
 
 from __future__ import annotations
 
@@ -9,15 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
-from harness.data.load import LABEL, PAIR, TEXT, column_values
+from harness.data.load import PAIR, TEXT, column_values
 from harness.methods.base import MethodOutcome
 from harness.methods.context import TrialContext
-from harness.methods.probe.classifiers import build_classifier
-from harness.metrics.compute import compute_metrics
-from harness.metrics.registry import MetricContext
+from harness.methods.probe.classifiers import build_classifier, regressor_label
 from harness.models.embedding_cache import EmbeddingCache, cache_key
 from harness.models.files import model_facts
 from harness.models.load import load_tokenizer, model_source, resolve_precision
+from harness.tasks.base import Predictions
 from harness.trial import Trial
 
 _DTYPES = {"bf16": "bfloat16", "fp16": "float16", "float32": None}
@@ -30,7 +30,7 @@ def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, 
     ds = data.splits[split]
     key = cache_key(model=trial.key_material["model"], dataset=trial.key_material["dataset"],
                     split=split, pooling=opts["pooling"], layer=opts["layer"],
-                    max_length=spec.max_length, precision=precision)
+                    max_length=trial.dataset.max_length_for(spec), precision=precision)
     cache = EmbeddingCache(ctx.store.root / "cache" / "embeddings")
     t0 = time.perf_counter()
     cached = cache.load(key, len(ds))
@@ -46,7 +46,8 @@ def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, 
     tokenizer = load_tokenizer(spec, ctx)
     pairs = column_values(ds, PAIR) if PAIR in ds.column_names else None
     array = embed(encoder, tokenizer, column_values(ds, TEXT), pairs, pooling=opts["pooling"],
-                  layer=opts["layer"], max_length=spec.max_length, batch_size=trial.method_spec.batch_size)
+                  layer=opts["layer"], max_length=trial.dataset.max_length_for(spec),
+                  batch_size=trial.method_spec.batch_size)
     cache.save(key, array)
     return array, False, time.perf_counter() - t0
 
@@ -63,8 +64,10 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
         hits.append(hit)
         log.append({"embed_split": split, "rows": int(feats[split].shape[0]), "cache_hit": hit,
                     "seconds": round(seconds, 4)})
-    y = {split: np.asarray(column_values(ds, LABEL), dtype=np.int64) for split, ds in data.splits.items()}
-    classifier = build_classifier(opts["classifier"], trial.seed)
+    regression = data.task.family == "scores"
+    scoring = ctx.scoring(trial.dataset)
+    y = {split: data.task.truth(ds, data.info) for split, ds in data.splits.items()}
+    classifier = build_classifier(opts["classifier"], trial.seed, regression)
     t0 = time.perf_counter()
     classifier.fit(feats["train"], y["train"])
     fit_s = time.perf_counter() - t0
@@ -75,10 +78,11 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
             continue
         t1 = time.perf_counter()
         pred = classifier.predict(feats[split])
-        split_probs = _probabilities(classifier, feats[split], data.num_labels)
+        pred = pred.astype(np.float32) if regression else pred
+        split_probs = None if regression else _probabilities(classifier, feats[split],
+                                                             data.num_labels)
         seconds = time.perf_counter() - t1
-        ctx_m = MetricContext(data.num_labels, data.positive_label_id, split_probs)
-        metrics[split] = compute_metrics(ctx.suite.metrics, y[split], pred, ctx_m)
+        metrics[split] = scoring.score(Predictions(y[split], pred, split_probs))
         if split == "test":
             test_pred, probs, test_s = pred, split_probs, seconds
     rows = len(y["test"])
@@ -91,8 +95,9 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
         log_history=log, model_facts=model_facts(local), precision=precision,
         cache_hits={"embeddings": all(hits)},
         embedding={"pooling": opts["pooling"], "layer": opts["layer"],
-                   "classifier": trial.variant.split(", ", 1)[1] if trial.variant else None,
-                   "task_type": "classification", "main_score_name": ctx.suite.main,
+                   "classifier": (regressor_label(opts["classifier"]) if regression
+                                  else trial.variant.split(", ", 1)[1] if trial.variant else None),
+                   "task_type": data.task.name, "main_score_name": scoring.main,
                    "eval_split": "test"})
 
 

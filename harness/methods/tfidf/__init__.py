@@ -16,6 +16,7 @@ from harness.methods.tfidf.spec import TfidfFeatures, TfidfMethod
 
 class Tfidf(Method):
     name = "tfidf"
+    task_types = frozenset({"classification", "regression"})
     spec = TfidfMethod
 
     def dataset_trials(self, spec, dataset, plan):

@@ -1,6 +1,7 @@
 """One tfidf trial: fit TfidfVectorizer and LogisticRegression on the train split (random_state
-= the seed), score validation and test. Text pairs are joined by a line break. Metrics and stored
-predictions are those of every method."""
+= the seed), score validation and test; on a regression dataset Ridge with alpha = 1 / (2 C)
+instead. Text pairs are joined by a line break. Metrics and stored predictions are those of
+every method."""
 
 from __future__ import annotations
 
@@ -8,14 +9,13 @@ import time
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 
-from harness.data.load import LABEL, PAIR, TEXT, column_values
+from harness.data.load import PAIR, TEXT, column_values
 from harness.methods.base import MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.tfidf.spec import TfidfFeatures
-from harness.metrics.compute import compute_metrics
-from harness.metrics.registry import MetricContext
+from harness.tasks.base import Predictions
 from harness.trial import Trial
 
 
@@ -25,11 +25,13 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
     features = TfidfFeatures(**opts["features"])
     data = ctx.prepared(trial.dataset)
     texts = {split: _texts(ds) for split, ds in data.splits.items()}
-    y = {split: np.asarray(column_values(ds, LABEL), dtype=np.int64)
-         for split, ds in data.splits.items()}
+    y = {split: data.task.truth(ds, data.info) for split, ds in data.splits.items()}
+    scoring = ctx.scoring(trial.dataset)
+    regression = data.task.family == "scores"
     vectorizer = vectorizer_for(features)
-    classifier = LogisticRegression(C=opts["C"], max_iter=opts["max_iter"],
-                                    class_weight=opts["class_weight"], random_state=trial.seed)
+    classifier = Ridge(alpha=1 / (2 * opts["C"]), random_state=trial.seed) if regression \
+        else LogisticRegression(C=opts["C"], max_iter=opts["max_iter"],
+                                class_weight=opts["class_weight"], random_state=trial.seed)
     t0 = time.perf_counter()
     classifier.fit(vectorizer.fit_transform(texts["train"]), y["train"])
     fit_s = time.perf_counter() - t0
@@ -40,10 +42,10 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
         t1 = time.perf_counter()
         x = vectorizer.transform(texts[split])
         pred = classifier.predict(x)
-        probs = probabilities(classifier, x, data.num_labels)
+        pred = pred.astype(np.float32) if regression else pred
+        probs = None if regression else probabilities(classifier, x, data.num_labels)
         seconds = time.perf_counter() - t1
-        metric_ctx = MetricContext(data.num_labels, data.positive_label_id, probs)
-        metrics[split] = compute_metrics(ctx.suite.metrics, y[split], pred, metric_ctx)
+        metrics[split] = scoring.score(Predictions(y[split], pred, probs))
         if split == "test":
             test = {"pred": pred, "probs": probs, "seconds": seconds}
     rows = len(y["test"])
