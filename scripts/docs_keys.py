@@ -24,6 +24,7 @@ from pathlib import Path
 from unittest import mock
 
 YES, NO = "yes", "no"
+_DEFS: dict = {}  # the suite schema's definitions, for candidates() to resolve $refs
 TAG = "the entry's kind"
 # Other text values worth trying (names that exist in the reference suite or in harness).
 WORDS = ("f1_macro", "accuracy", "mcc", "f1_weighted", "mean", "cls", "a", "1", "train", "test",
@@ -235,10 +236,13 @@ def _branches(schema: dict) -> list[dict]:
 def candidates(schema: dict, current, scratch: Path) -> list:
     """Other values a field of this schema might take (some may be refused by validators)."""
     out: list = []
+    if isinstance(schema, dict) and "$ref" in schema:
+        schema = {**_resolve(schema, _DEFS), **{k: v for k, v in schema.items() if k != "$ref"}}
     if not isinstance(schema, dict) or not schema or schema.get("type") is None and \
             not any(k in schema for k in ("anyOf", "oneOf", "enum", "const")):
         return [v for v in ("x", 1, 0.5, True) if v != current]  # any value
     for branch in _branches(schema):
+        branch = _resolve(branch, _DEFS) if isinstance(branch, dict) else branch
         kind = branch.get("type")
         if "enum" in branch or "const" in branch:
             out += [v for v in branch.get("enum", [branch.get("const")]) if v != current]
@@ -263,9 +267,12 @@ def candidates(schema: dict, current, scratch: Path) -> list:
                 out.append([1, 3])
             if len(cur) > 1:
                 out += [cur[:-1], cur[1:], list(reversed(cur))]
-            for extra in candidates(items, cur[-1] if cur else None, scratch):
+            singles = candidates(items, cur[-1] if cur else None, scratch)
+            for extra in singles:
                 if extra not in cur:
                     out.append(cur + [extra])
+            if not cur:  # pairs too (a list that must hold a given value, e.g. torch, and more)
+                out += [[a, b] for a in singles[:3] for b in singles[:6] if a != b]
             if cur and isinstance(cur[0], dict) and len(cur) > 1:
                 out.append(cur[:1])
         elif kind == "object" and "additionalProperties" in branch:
@@ -301,6 +308,8 @@ def _changed_copy(path: Path, scratch: Path) -> str:
 def derive_all(suite_schema: dict) -> dict[str, str]:
     """Field pattern (e.g. `datasets[].hub.id`, `methods[type=probe].batch_size`) -> verdict."""
     defs = suite_schema.get("$defs", {})
+    _DEFS.clear()
+    _DEFS.update(defs)
     with tempfile.TemporaryDirectory() as tmp, _stand_ins():
         root = Path(tmp)
         inputs = root / "inputs"
@@ -334,9 +343,9 @@ def _verdict(data: dict, baseline, path: tuple, schema: dict, scratch: Path) -> 
     if baseline is None:
         return "not derived (the reference suite with this section is not valid)"
     try:
-        current = _get(data, path)
-    except (KeyError, IndexError, TypeError):
-        current = schema.get("default")  # not given: the default is what the suite holds
+        current, given = _get(data, path), True
+    except (KeyError, IndexError, TypeError):  # not given: the suite holds its default
+        current, given = _effective(data, path), False
     tried = 0
     for value in candidates(schema, current, scratch):
         keys = _keys(_set(data, path, value))
@@ -349,11 +358,22 @@ def _verdict(data: dict, baseline, path: tuple, schema: dict, scratch: Path) -> 
             break
     if tried:
         return NO
-    if current is not None:  # leaving the field out (its default) may be the only other value
+    if given and current is not None:  # leaving it out (its default) may be the only other value
         keys = _keys(_unset(data, path))
         if keys is not None:
             return YES if keys != baseline else NO
     return "not derived (no other valid value found)"
+
+
+def _effective(data: dict, path: tuple):
+    """The value the validated suite holds at `path` (defaults filled in, default_factory ones
+    too, which the JSON Schema leaves out)."""
+    from harness.suite.schema import Suite
+
+    try:
+        return _get(Suite.model_validate(copy.deepcopy(data)).model_dump(mode="json"), path)
+    except Exception:  # noqa: BLE001  a section the dump leaves out: no default to compare with
+        return None
 
 
 def _resolve(schema: dict, defs: dict) -> dict:

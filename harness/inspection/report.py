@@ -64,7 +64,15 @@ def inspect_suite(path: str | Path) -> dict:
                             f"{fit['truncated_share']:.1%} at {length}); no data warnings")
             entries.append({"model": model.display_name, "dataset": name, "data": data,
                             "tokenizer_fit": fit, "verdict": verdict})
-    return {"suite": suite.name, "file": str(loaded.path), "entries": entries}
+    from harness.cpu_features import cpu_facts
+    from harness.runtimes.catalog import accelerated
+    from harness.suite.runtime_checks import machine_line
+
+    cpu, features = cpu_facts()
+    machine = {"cpu": cpu, "cpu_features": features, "accelerates": accelerated(features),
+               "line": machine_line(features)}  # which runtimes this CPU speeds up
+    return {"suite": suite.name, "file": str(loaded.path), "entries": entries,
+            "machine": machine}
 
 
 def render(result: dict, fmt: str = "md") -> str:
@@ -86,6 +94,8 @@ def render(result: dict, fmt: str = "md") -> str:
             "truncated", "[UNK]", "verdict"]
     out = [f"# inspect {result['suite']} ({result['file']})", "",
            tabulate(rows, headers=head, tablefmt="github"), ""]
+    if result.get("machine"):
+        out += [f"runtimes on this machine: {result['machine']['line']}", ""]
     for e in result["entries"]:
         out += _detail(e)
     return "\n".join(out) + "\n"

@@ -73,6 +73,7 @@ class MethodOutcome:
     cache_hits: dict[str, bool] = field(default_factory=dict)
     embedding: dict | None = None  # EmbeddingFacts fields (probe, mteb)
     allocator: str | None = None  # Environment.cpu_allocator (fine-tune)
+    runtime: dict | None = None  # RuntimeFacts fields (runtime trials)
 
 
 @dataclass(frozen=True)
@@ -127,8 +128,9 @@ _DATASET_NOT_IN_KEY = {"name", "files", "hub",  # the fingerprint stands for the
 _DATASET_IN_KEY_WHEN_SET = {"task", "label_range", "choice_columns", "choices_column",
                             "max_length"}
 # A model's `training` enters a key as the trial's resolved training settings (finetune's plan).
+# `runtimes`: each runtime is a trial of its own (harness.runtimes.plan), never a model's key.
 _MODEL_NOT_IN_KEY = {"name", "id", "path", "package", "revision", "save_model", "resources",
-                     "training"}
+                     "training", "runtimes"}
 
 
 @dataclass
@@ -192,6 +194,9 @@ class Method(Protocol):
     task_types: ClassVar[frozenset[str] | None] = None
     """The task types (harness.tasks) of datasets it runs on; None: every one. A dataset of
     another type gets no trial of it (validate says so)."""
+    runtimes: ClassVar[bool] = False
+    """True: its model trials are evaluated through every runtime of the model's `runtimes`
+    (harness.runtimes): `run` gets trials with `trial.runtime` set too."""
     union_tags: ClassVar[frozenset[str]] = frozenset()  # discriminator tags nested in its spec
     """Discriminator tags nested in its spec (error paths drop them)."""
 

@@ -45,6 +45,8 @@ class SuiteSettings(Protocol):
     @property
     def search(self): ...  # harness.specs.search.SearchSpec | None
 
+    def runtimes_for(self, model: ModelSpec) -> list[str]: ...  # harness.specs.runtime names
+
 
 @dataclass
 class StopRequest:

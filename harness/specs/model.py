@@ -6,10 +6,11 @@ import re
 from pathlib import PurePosixPath
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from harness.specs.base import NAME, Strict
 from harness.specs.field_error import FieldError
+from harness.specs.runtime import RUNTIME_NAMES, check_runtimes
 from harness.specs.training import ModelTraining
 
 
@@ -48,6 +49,12 @@ class ModelSpec(Strict):
     training: ModelTraining | None = Field(
         None, description="This model's own learning_rate, epochs, batch_size, warmup_ratio, "
                           "weight_decay (one value or a list each): they replace the suite's.")
+    runtimes: list[Literal[RUNTIME_NAMES]] | None = Field(
+        None, description="This model's runtimes (replace the suite's `runtimes`): torch, "
+                          "torch-bf16, onnx, onnx-int8, openvino, openvino-bf16; must include "
+                          "torch (docs/runtimes.md). Not in any key: each runtime is a trial.")
+
+    _runtimes = field_validator("runtimes", mode="before")(lambda cls, v: check_runtimes(v))
 
     @model_validator(mode="after")
     def _one_source(self):

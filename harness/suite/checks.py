@@ -25,6 +25,7 @@ from harness.metrics.registry import BINARY_ONLY
 from harness.models.files import hub_model_dir
 from harness.models.load import JA_EXTRA
 from harness.suite.loader import LoadedSuite
+from harness.suite.runtime_checks import check_runtimes
 from harness.tasks.prepare import checked_dataset, prepare_once, summary_of
 from harness.tasks.registry import task_type
 from harness.tasks.scoring import dataset_metrics, unknown_metrics
@@ -96,6 +97,9 @@ def check_suite(loaded: LoadedSuite,
         more_findings, more_errors = METHODS[spec.type].check(spec, j, loaded)
         findings += more_findings
         errors += more_errors
+    more_findings, more_errors = check_runtimes(loaded, _model_types(suite))
+    findings += more_findings
+    errors += more_errors
     if suite.search is not None and importlib.util.find_spec("optuna") is None:
         errors.append(loaded.error("needs optuna: pip install 'harness[search]'", ("search",)))
     for i, metric in enumerate(suite.metrics):
@@ -106,6 +110,19 @@ def check_suite(loaded: LoadedSuite,
             errors.append(loaded.error("needs the evaluate package: pip install 'harness[evaluate]'",
                                        ("metrics", i, "evaluate")))
     return findings, errors
+
+
+def _model_types(suite) -> dict[str, str | None]:
+    """display name -> config.json model_type, for models with runtimes beyond torch whose
+    files are local (the runtime checks say which architectures were exercised)."""
+    from harness.models.files import local_files, read_config
+
+    out = {}
+    for spec in suite.models:
+        if len(suite.runtimes_for(spec)) > 1:
+            local = local_files(spec)
+            out[spec.display_name] = read_config(local).get("model_type") if local else None
+    return out
 
 
 def _checked_dataset(spec) -> tuple[dict, str]:

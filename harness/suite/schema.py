@@ -19,6 +19,7 @@ from harness.specs.field_error import FieldError
 from harness.specs.metric import MetricRef
 from harness.specs.model import ModelSpec, Resources
 from harness.specs.reference import ReferenceSpec
+from harness.specs.runtime import REFERENCE, RUNTIME_NAMES, check_runtimes
 from harness.specs.search import SearchSpec, SelectionSpec
 from harness.specs.tracking import TRACKER_TAGS, TrackerSpec, shorthand
 from harness.specs.training import TrainingSpec
@@ -72,6 +73,22 @@ class Suite(Strict):
     tracking: list[TrackerSpec] = Field(
         default_factory=list, description="Experiment trackers every trial reports to "
                                           "(tensorboard, mlflow, wandb); never part of a trial key.")
+    runtimes: list[Literal[RUNTIME_NAMES]] = Field(
+        default_factory=lambda: [REFERENCE],
+        description="Where every trained or frozen model is evaluated: torch (the reference), "
+                    "torch-bf16, onnx, onnx-int8, openvino, openvino-bf16 (pip install "
+                    "'harness[runtimes]'); a model's `runtimes` replaces it. Each runtime other "
+                    "than torch is a trial of its own reading the exported model "
+                    "(docs/runtimes.md).")
+
+    @field_validator("runtimes", mode="before")
+    @classmethod
+    def _runtime_list(cls, v):
+        return check_runtimes(v)
+
+    def runtimes_for(self, model: ModelSpec) -> list[str]:
+        """The model's runtimes (its own list, else the suite's)."""
+        return list(model.runtimes or self.runtimes)
 
     @field_validator("tracking", mode="before")
     @classmethod

@@ -74,6 +74,9 @@ class TaskType:
     # STS, EM/F1 for QA); empty: the dataset's main metric.
     overview_metrics: ClassVar[tuple[str, ...]] = ()
     head_class: ClassVar[str] = "AutoModelForSequenceClassification"
+    # Its fine-tuned head exports as (batch, sequence) inputs -> one output tensor, so runtimes
+    # (harness.runtimes: ONNX Runtime, OpenVINO, bf16) evaluate it again; False: torch only.
+    exports: ClassVar[bool] = True
     # The Hugging Face task of a fine-tuned model's card (model-index task type and name,
     # pipeline tag) — the same for classification and regression heads.
     hub_task: ClassVar[tuple[str, str]] = ("text-classification", "Text Classification")

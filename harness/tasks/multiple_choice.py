@@ -31,6 +31,7 @@ class MultipleChoice(TaskType):
     baseline_label = "most frequent choice"
     head_class = "AutoModelForMultipleChoice"
     hub_task = ("multiple-choice", "Multiple Choice")
+    exports = False  # (batch, choices, sequence) inputs: runtimes evaluate sequence-level heads
     description = "a question, N choices and the index of the right one"
 
     def declared_by(self, spec: DatasetSpec) -> bool:

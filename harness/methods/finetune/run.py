@@ -35,6 +35,7 @@ from harness.methods.base import Diverged, MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.finetune import eval_order, peak_flops, speedups
 from harness.methods.finetune.callbacks import guard_reporting, trainer_callbacks
+from harness.methods.finetune.keep import keep_for_runtimes
 from harness.methods.finetune.length_sampler import LengthGroupedTrainer
 from harness.methods.finetune.throughput import (
     CountingCollator,
@@ -84,6 +85,7 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
             model = trainer.model
             metrics, test, timing = score(trial, ctx, p, model, timing)
             saved = save(trial, ctx, p, trainer)
+            keep_for_runtimes(trial, ctx, trainer, p.tokenizer)  # harness.runtimes: export source
         finally:
             shutil.rmtree(p.scratch, ignore_errors=True)
     return MethodOutcome(metrics=metrics, test_label_ids=test["y_true"],
