@@ -43,7 +43,8 @@ def test_every_doc_suite_validates(tmp_path):
     sys.path.insert(0, str(REPO / "tests"))
     import hub_repos
 
-    data = hub_repos.write_jp_data(tmp_path / "data")  # ${HARNESS_DATA} for ja-encoders.yaml
+    data = hub_repos.write_jp_data(tmp_path / "data")  # ${HARNESS_DATA}: JNLI, JCoLA
+    _write_jglue_tasks(data / "jglue")  # JSTS, JCommonsenseQA (task-types.yaml)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HARNESS_DATA": str(data),
            "HF_HOME": str(tmp_path / "hf"), "HARNESS_CACHE": str(tmp_path / "cache")}
     env.pop("HF_HUB_CACHE", None)
@@ -52,3 +53,18 @@ def test_every_doc_suite_validates(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.stdout.count(": valid\n") == len(SUITES), proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def _write_jglue_tasks(root: Path) -> None:
+    """JSTS (a score per sentence pair) and JCommonsenseQA (five choices) in JGLUE's jsonl form."""
+    import json
+
+    for name, rows in (("jsts-v1.3", [{"sentence1": f"文{i}", "sentence2": f"文{i + 1}",
+                                        "label": round(i * 0.37 % 5, 1)} for i in range(30)]),
+                       ("jcommonsenseqa-v1.3", [{"question": f"問{i}", "label": i % 5,
+                                                 **{f"choice{c}": f"答{i}-{c}" for c in range(5)}}
+                                                for i in range(30)])):
+        (root / name).mkdir(parents=True, exist_ok=True)
+        for split in ("train-v1.3.json", "valid-v1.3.json"):
+            (root / name / split).write_text(
+                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")

@@ -26,7 +26,7 @@ def test_the_two_commands_for_a_fresh_machine():
     assert (REPO / "suites/demo.yaml").is_file()
     test = _section("test-command")
     assert test == ('pip install "torch==2.13.0" -e '
-                    '".[dev,ja,demo,embeddings,ray,search,tracking,faiss]" && pytest')
+                    '".[dev,ja,demo,embeddings,ray,search,tracking,faiss,runtimes]" && pytest')
 
 
 def test_ci_runs_the_readme_test_command():
