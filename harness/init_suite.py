@@ -148,7 +148,7 @@ def render_suite(data: Path, test: Path | None, model: str | None, out: Path, g:
     lines = [f"# Written by `harness init --data {data}`: check the guesses marked below, then",
              f"#   harness inspect {out.name}   (tokenizer fit, before any training)",
              f"#   harness run {out.name}",
-             "# Every field and its default: `harness schema` or the README.",
+             "# Every field and its default: `harness schema`, or docs/reference/suite.md.",
              f"name: {name}", "models:", *_model_lines(model, out_dir),
              "    max_length: 128              # `harness inspect` shows the share of rows cut here",
              "datasets:", f"  - name: {json.dumps(name + '-data')}", "    files:",

@@ -187,18 +187,25 @@ class Method(Protocol):
     defaults plan no trial, check nothing and show records under the method's name."""
 
     name: ClassVar[str]  # the suite's `type:` and TrialRecord.method
+    """The suite's `type:` and `TrialRecord.method`."""
     spec: ClassVar[type[BaseModel] | None] = None  # None: not listed in suites (a baseline)
+    """Its suite entry (pydantic, `type: Literal[name]`); None: not listed in suites (a baseline)."""
     baseline: ClassVar[bool] = False  # planned once per dataset for every suite; sorted last
+    """Planned once per dataset for every suite, sorted last in reports."""
     default: ClassVar[bool] = False  # what a suite without `methods:` runs
+    """Run by a suite that has no `methods:`."""
     needs_datasets: ClassVar[bool] = True  # False: a suite of only this method may omit datasets
+    """False: a suite whose methods are all of this kind may leave out `datasets:`."""
     trains: ClassVar[bool] = False  # True: its trials read `training:` (grids, search apply)
-    # The task types (harness.tasks) of datasets it runs on; None: every one. A dataset of
-    # another type gets no trial of it (validate says so).
+    """True: its trials read `training:`, so training grids and a search apply to it."""
     task_types: ClassVar[frozenset[str] | None] = None
-    # True: its model trials are evaluated through every runtime of the model's `runtimes`
-    # (harness.runtimes): `run` gets trials with `trial.runtime` set too.
+    """The task types (harness.tasks) of datasets it runs on; None: every one. A dataset of
+    another type gets no trial of it (validate says so)."""
     runtimes: ClassVar[bool] = False
+    """True: its model trials are evaluated through every runtime of the model's `runtimes`
+    (harness.runtimes): `run` gets trials with `trial.runtime` set too."""
     union_tags: ClassVar[frozenset[str]] = frozenset()  # discriminator tags nested in its spec
+    """Discriminator tags nested in its spec (error paths drop them)."""
 
     def applies_to(self, task: str) -> bool:
         """Does it run on datasets of this task type?"""

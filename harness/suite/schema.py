@@ -1,9 +1,9 @@
 """The suite schema: `Suite` joins the typed pieces (harness.specs) with each method's own spec
 (discriminated on `type`); the single source of truth, with extra="forbid" everywhere.
 
-`harness schema` exports it as JSON Schema; the README documents it field by field. Checks that
-need only the suite itself live in the validators; checks that need the data or a model dir live
-in `harness.suite.checks`.
+`harness schema` exports it as JSON Schema; docs/reference/suite.md (generated from it) lists it
+field by field. Checks that need only the suite itself live in the validators; checks that need
+the data or a model dir live in `harness.suite.checks`.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class Suite(Strict):
                           "the best mean validation score over seeds (default metric: main_metric).")
     search: SearchSpec | None = Field(
         None, description="An Optuna search over training fields (pip install 'harness[search]'); "
-                          "README 'Grids, selection and search'.")
+                          "docs/how-to/search-and-selection.md.")
     references: list[ReferenceSpec] = Field(
         default_factory=list, description="Published figures shown beside the suite's rows "
                                           "(italic, cited, never ranked); an item may be the path "
