@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from harness import __version__
+from harness.cpu_features import cpu_facts
 from harness.fingerprint import package_versions
 from harness.store.record import Environment
 
@@ -65,7 +66,8 @@ def environment(precision: str | None = None, with_device: bool = True,
         packages=package_versions(RECORD_PACKAGES), device=device, device_name=name,
         precision=precision, git_sha=git_sha(), git_dirty=git_dirty(), hostname=socket.gethostname(),
         cpu_count=os.cpu_count(), torch_threads=_torch_threads(),
-        omp_wait_policy=os.environ.get("OMP_WAIT_POLICY", "default"), cpu_allocator=allocator)
+        omp_wait_policy=os.environ.get("OMP_WAIT_POLICY", "default"), cpu_allocator=allocator,
+        cpu_model=cpu_facts()[0], cpu_features=cpu_facts()[1])
 
 
 def _torch_threads() -> int | None:

@@ -99,7 +99,10 @@ def render_card(record, siblings, baseline, suite: dict) -> str:
         lines.append(f"- {facts.model_type}, {facts.parameters:,} parameters, {facts.layers} layers, "
                      f"hidden size {facts.hidden_size}, vocab {facts.vocab_size}")
     lines += ["", "## Data", "", f"- {record.dataset_name}: {_dataset_source(record, suite)}",
-              f"- labels (id = position): {', '.join(f'{i} {n}' for i, n in enumerate(record.label_names))}"]
+              f"- task type: {record.task_type or 'classification'}"]
+    if record.label_names:
+        lines.append(f"- labels (id = position): "
+                     f"{', '.join(f'{i} {n}' for i, n in enumerate(record.label_names))}")
     for split, f in record.data_facts.items():
         counts = ", ".join(f"{k} {v}" for k, v in f.get("label_counts", {}).items())
         lines.append(f"- {split}: {f.get('rows')} rows ({counts})")
@@ -147,7 +150,8 @@ HF_METRICS = {"accuracy": ("accuracy", None), "f1": ("f1", None), "precision": (
               "recall": ("recall", None), "f1_macro": ("f1", "macro"),
               "f1_weighted": ("f1", "weighted"), "f1_micro": ("f1", "micro"),
               "precision_macro": ("precision", "macro"), "recall_macro": ("recall", "macro"),
-              "mcc": ("matthews_correlation", None)}
+              "mcc": ("matthews_correlation", None), "pearson": ("pearsonr", None),
+              "spearman": ("spearmanr", None), "mse": ("mse", None)}
 
 
 def card_metadata(record, suite: dict) -> str:
@@ -160,8 +164,11 @@ def card_metadata(record, suite: dict) -> str:
     fingerprint = (record.config.get("dataset") or {}).get("fingerprint")
     # a hub dataset: the commit its revision resolved to (in its fingerprint); else the content hash
     revision = fingerprint.rpartition("@")[2] if hub and fingerprint else fingerprint
+    from harness.tasks.registry import task_type
+
+    hub_task, hub_task_name = task_type(record.task_type).hub_task
     results = [EvalResult(
-        task_type="text-classification", task_name="Text Classification",
+        task_type=hub_task, task_name=hub_task_name,
         dataset_type=hub.get("id") or record.dataset_name, dataset_name=record.dataset_name,
         dataset_config=hub.get("config"), dataset_split="test", dataset_revision=revision,
         metric_type=HF_METRICS.get(name, (name, None))[0], metric_name=name,
@@ -170,8 +177,8 @@ def card_metadata(record, suite: dict) -> str:
     data = ModelCardData(
         model_name=record.trial_id, base_model=spec.id if spec and spec.id else None,
         datasets=[hub["id"]] if hub.get("id") else None, language=_base_language(spec),
-        library_name="transformers", pipeline_tag="text-classification",
-        tags=["harness", "text-classification"], eval_results=results or None)
+        library_name="transformers", pipeline_tag=hub_task,
+        tags=["harness", hub_task, task_type(record.task_type).name], eval_results=results or None)
     return data.to_yaml()
 
 
@@ -209,7 +216,9 @@ def _results(record, test: dict, siblings, baseline) -> list[str]:
         header += f" mean ± 95% CI over {len(siblings)} seeds |"
         sep += "---|"
     if baseline:
-        header += " majority baseline |"
+        from harness.tasks.registry import task_type
+
+        header += f" {task_type(record.task_type).baseline_label} baseline |"
         sep += "---|"
     rows = []
     for name, value in test.items():

@@ -1,9 +1,11 @@
-"""`harness predict`: reload a saved fine-tuned model and print label and score per input.
+"""`harness predict`: reload a saved fine-tuned model and print what it says of each input — a
+label and its probability (classification), a score (regression), the chosen answer
+(multiple choice) — through the trial's task type (harness.tasks).
 
-Inputs are texts on the command line ("a ||| b" for a text pair) or a file: csv / tsv / jsonl /
-json read with the trial's own text_column (and text_pair_column), or a .txt file with one input
-per line ("a ||| b" for pairs). Tokenized as in training (the trial's max_length, token type ids
-for pairs) and run in input order, batch by batch, with no sampler that could reorder rows.
+Inputs are texts on the command line ("a ||| b" for a text pair; "question ||| choice ||| choice
+..." for multiple choice) or a file: csv / tsv / jsonl / json read with the trial's own columns
+(text, pair, choices), or a .txt file with one input per line. Tokenized as in training (the task
+type's encoder, the trial's max_length) and run in input order, batch by batch.
 """
 
 from __future__ import annotations
@@ -46,24 +48,23 @@ def choose_record(root: Path, trial: str | None, best: bool, metric: str | None)
     return store, max(scored, key=lambda r: r.metrics["test"][name])
 
 
-def _split(text: str) -> tuple[str, str | None]:
-    if PAIR_SEPARATOR in text:
-        a, b = text.split(PAIR_SEPARATOR, 1)
-        return a.strip(), b.strip()
-    return text, None
+def _parts(text: str) -> list[str]:
+    return [p.strip() for p in text.split(PAIR_SEPARATOR)]
 
 
-def read_inputs(texts: list[str], file: str | None, text_column: str,
-                pair_column: str | None) -> list[tuple[str, str | None]]:
+def read_inputs(texts: list[str], file: str | None, columns: list[str],
+                choices_column: str | None = None) -> list[list[str]]:
+    """Each input as its texts: 'a ||| b' (and 'question ||| choice ||| choice ...') split, or a
+    file's row: its `columns` in order (then the list in `choices_column`)."""
     if not file:
-        return [_split(t) for t in texts]
+        return [_parts(t) for t in texts]
     path = Path(file)
     if not path.is_file():
         raise HarnessError("input file not found", file=file)
     suffix = path.suffix.lower()
     if suffix == ".txt":
         lines = path.read_text(encoding="utf-8").splitlines()
-        return [_split(line) for line in lines if line.strip()]
+        return [_parts(line) for line in lines if line.strip()]
     import pandas as pd
 
     try:
@@ -74,88 +75,100 @@ def read_inputs(texts: list[str], file: str | None, text_column: str,
                                 keep_default_na=False)
     except ValueError as e:
         raise HarnessError(f"cannot read: {str(e).splitlines()[0]}", file=file) from None
-    for column in (text_column, pair_column):
+    for column in [*columns, choices_column]:
         if column and column not in frame.columns:
             raise HarnessError(f"no column {column!r} (columns: {', '.join(map(str, frame.columns))}; "
                                "choose with --text-column / --pair-column)", file=file)
-    pairs = frame[pair_column].astype(str).tolist() if pair_column else [None] * len(frame)
-    return list(zip(frame[text_column].astype(str).tolist(), pairs))
+    rows = [[str(v) for v in values] for values in zip(*(frame[c].tolist() for c in columns))]
+    if choices_column:
+        rows = [r + [str(c) for c in (choices or [])]
+                for r, choices in zip(rows, frame[choices_column].tolist())]
+    return rows
 
 
-def predict(model_dir: Path, inputs, max_length: int, batch_size: int = 64):
-    """(label ids, probabilities, id2label) for the inputs, in input order."""
+def predict(model_dir: Path, inputs: list[list[str]], max_length: int, task,
+            batch_size: int = 64) -> list[dict]:
+    """What the model says of each input, in input order: tokenized by the task type's encoder
+    (as in training: max_length, token type ids for pairs, a question with each choice), run
+    batch by batch through its saved head, read by the task type (`answer`)."""
+    import torch
+    import transformers
+
+    rows = []
+    for n, parts in enumerate(inputs, 1):
+        try:
+            rows.append(task.input_row(parts))
+        except ValueError as e:
+            raise HarnessError(f"input {n}: {e} ({task.name} model)") from None
+    if len({tuple(sorted(r)) for r in rows}) > 1:
+        raise HarnessError("mix of single texts and text pairs in one input set")
+    tokenizer = transformers.AutoTokenizer.from_pretrained(model_dir)
+    model = getattr(transformers, task.head_class).from_pretrained(model_dir).eval()
+    encode = task.encoder(str(model_dir), max_length, tokenizer)
+    pad = task.collator(tokenizer, None)
     import inspect
 
-    import numpy as np
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
     accepted = set(inspect.signature(model.forward).parameters)
-    probs = []
-    with torch.inference_mode():
-        for start in range(0, len(inputs), batch_size):
-            batch = inputs[start:start + batch_size]
-            firsts = [a for a, _ in batch]
-            seconds = [b for _, b in batch]
-            has_pair = any(b is not None for b in seconds)
-            if has_pair and any(b is None for b in seconds):
-                raise HarnessError("mix of single texts and text pairs in one input set")
-            args = (firsts, seconds) if has_pair else (firsts,)
-            enc = tokenizer(*args, truncation=True, max_length=max_length, padding=True,
-                            return_tensors="pt", return_token_type_ids=has_pair or None)
-            enc = {k: v for k, v in enc.items() if k in accepted}
-            logits = model(**enc).logits.float()
-            probs.append(torch.softmax(logits, dim=-1).numpy())
-    p = np.concatenate(probs) if probs else np.zeros((0, model.config.num_labels), np.float32)
     id2label = {int(k): v for k, v in model.config.id2label.items()}
-    return p.argmax(-1), p, id2label
+    out = []
+    with torch.inference_mode():
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start:start + batch_size]
+            encoded = encode({k: [r[k] for r in batch] for k in batch[0]})
+            features = [{k: v[i] for k, v in encoded.items() if k in accepted}
+                        for i in range(len(batch))]
+            outputs = task.outputs(model(**pad(features))).float().numpy()
+            out += [{**row, **task.answer(o, row, id2label)} for row, o in zip(batch, outputs)]
+    return out
 
 
 def run_predict(results_dir, trial, best, metric, texts, file, fmt, text_column=None,
                 pair_column=None, batch_size=64) -> str:
     from harness.quiet import quiet_libraries
+    from harness.tasks.registry import task_type
 
     store, record = choose_record(Path(results_dir), trial, best, metric)
     model_dir = store.root / record.artifacts["model"]
     if not (model_dir / "config.json").is_file():
         raise HarnessError("saved model dir is missing or has no config.json", file=str(model_dir))
-    data_cfg = record.config.get("dataset", {})
     task = task_type(record.task_type)
+    data_cfg = record.config.get("dataset", {})
     own_text, own_pair = task.input_columns(data_cfg)
-    inputs = read_inputs(texts, file, text_column or own_text, pair_column or own_pair)
+    columns = [text_column or own_text]
+    if pair_column or own_pair:
+        columns.append(pair_column or own_pair)
+    columns += data_cfg.get("choice_columns") or []
+    inputs = read_inputs(texts, file, columns, data_cfg.get("choices_column"))
     if not inputs:
         raise HarnessError("no inputs: give texts, or --file with rows")
     import transformers  # noqa: F401  (imported first so quiet_libraries silences its progress bars)
 
     quiet_libraries()
-    own = task.predict(model_dir, inputs, data_cfg, record.config["model"]["max_length"],
-                       list(record.label_names), batch_size)
+    max_length = data_cfg.get("max_length") or record.config["model"]["max_length"]
+    own = task.predict(model_dir, inputs, data_cfg, max_length, list(record.label_names),
+                       batch_size)
     if own is not None:  # span tasks: answers over contexts, entities of sentences
         return _render(record, model_dir, *own, fmt)
-    labels, probs, id2label = predict(model_dir, inputs, record.config["model"]["max_length"],
-                                      batch_size)
-    rows = [{"text": a, **({"text_pair": b} if b is not None else {}), "label": id2label[int(i)],
-             "label_id": int(i), "score": round(float(p[i]), 6),
-             "scores": {id2label[j]: round(float(v), 6) for j, v in enumerate(p)}}
-            for (a, b), i, p in zip(inputs, labels, probs)]
+    rows = predict(model_dir, inputs, record.config["model"]["max_length"], task, batch_size)
     if fmt == "json":
         return json.dumps({"trial_id": record.trial_id, "model_dir": str(model_dir),
-                           "predictions": rows}, indent=2, ensure_ascii=False) + "\n"
+                           "task_type": task.name, "predictions": rows}, indent=2,
+                          ensure_ascii=False) + "\n"
     from tabulate import tabulate
 
-    table = [[n, r["label"], f"{r['score']:.4f}",
-              (r["text"] + (f" ||| {r['text_pair']}" if "text_pair" in r else ""))[:80]]
+    shown = [k for k in ("label", "answer", "choice", "score") if k in rows[0]]
+    table = [[n, *[r[k] if k != "score" else f"{r[k]:.4f}" for k in shown],
+              f" {PAIR_SEPARATOR} ".join([r["text"], *([r["text_pair"]] if "text_pair" in r else []),
+                                   *(r.get("choices") or [])])[:80]]
              for n, r in enumerate(rows, 1)]
     return (f"{record.trial_id} ({model_dir})\n\n"
-            + tabulate(table, headers=["#", "label", "score", "input"], tablefmt="github") + "\n")
+            + tabulate(table, headers=["#", *shown, "input"], tablefmt="github") + "\n")
 
 
 def _render(record, model_dir, rows: list[dict], headers: list[str], table: list[list], fmt: str):
     if fmt == "json":
         return json.dumps({"trial_id": record.trial_id, "model_dir": str(model_dir),
-                           "task": record.task_type, "predictions": rows}, indent=2,
+                           "task_type": record.task_type, "predictions": rows}, indent=2,
                           ensure_ascii=False) + "\n"
     from tabulate import tabulate
 

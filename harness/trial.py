@@ -41,6 +41,11 @@ class Trial:
     # The values of the fields a grid or search varies, e.g. {"learning_rate": 1e-05}; {} when
     # the suite varies none. In the key already (through the settings); names the configuration.
     configuration: dict = field(default_factory=dict, compare=False)
+    # A runtime other than torch (harness.runtimes): the trial predicts again through the model
+    # that `after` (the source trial's id: a fine-tune, or the torch trial of a frozen encoder)
+    # evaluated in torch; executors start it once that trial has a record.
+    runtime: str | None = None
+    after: str | None = field(default=None, compare=False)
 
     @property
     def label(self) -> str:
@@ -51,6 +56,8 @@ class Trial:
             parts.append(self.variant)
         if self.configuration:
             parts.append(configuration_label(self.configuration))
+        if self.runtime:
+            parts.append(self.runtime)
         if self.seed is not None:
             parts.append(f"seed {self.seed}")
         return " × ".join(parts)

@@ -57,7 +57,7 @@ def comparison_table(c: Comparison) -> Table:
         "when both sides have ≥ 2), same device only, else not comparable.")
     if selected:
         table.notes.append("Each side's row is the configuration it selected on validation "
-                           "(README 'Grids, selection and search'); 'selection changed' flags a "
+                           "(docs/how-to/search-and-selection.md); 'selection changed' flags a "
                            "row whose selected values differ between the runs.")
     return table
 

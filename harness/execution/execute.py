@@ -12,7 +12,14 @@ from harness.inspection.trial_fit import trial_tokenizer_fit
 from harness.methods.base import Diverged, Interrupted, MethodOutcome, Pruned
 from harness.methods.context import TrialContext
 from harness.specs.dataset import DatasetSpec
-from harness.store.record import EmbeddingFacts, ErrorInfo, ModelFacts, Timing, TrialRecord
+from harness.store.record import (
+    EmbeddingFacts,
+    ErrorInfo,
+    ModelFacts,
+    RuntimeFacts,
+    Timing,
+    TrialRecord,
+)
 from harness.trial import Trial
 
 
@@ -100,7 +107,20 @@ def _execute(trial: Trial, ctx: TrialContext) -> TrialRecord:
                                 allocator=outcome.allocator if outcome else None),
         started_at=started, finished_at=now(), artifacts=artifacts, attempts=attempts,
         tokenizer_fit=fit, cache_hits=outcome.cache_hits if outcome else {},
-        embedding=EmbeddingFacts(**outcome.embedding) if outcome and outcome.embedding else None)
+        embedding=EmbeddingFacts(**outcome.embedding) if outcome and outcome.embedding else None,
+        runtime=runtime_facts(trial, outcome))
+
+
+def runtime_facts(trial: Trial, outcome: MethodOutcome | None) -> RuntimeFacts | None:
+    """A runtime trial's facts: what its run measured, or (failed) what its key says."""
+    if not trial.runtime:
+        return None
+    if outcome is not None and outcome.runtime:
+        return RuntimeFacts(**outcome.runtime)
+    material = trial.key_material["runtime"]
+    return RuntimeFacts(name=trial.runtime, precision=material["precision"],
+                        source_trial_id=trial.after or "", source_key=trial.key_material["source_key"],
+                        packages=material["packages"], quantization=material["quantization"])
 
 
 def _hub_commit(trial) -> str | None:

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 from harness.env import environment
 from harness.execution.backend import Backend, Item, dispatch
-from harness.execution.execute import now
+from harness.execution.execute import now, runtime_facts
 from harness.execution.interrupt import stop_on_sigint
 from harness.execution.progress import Progress
 from harness.execution.scheduling import estimates, longest_first
@@ -86,11 +86,16 @@ class ParallelRun:
     def settle_or_claim(self, waiting: list[Trial]) -> tuple[list[Trial], list[Trial]]:
         """(claimed here, held by another run); settled trials get their outcome."""
         mine, later = [], []
+        unsettled = {t.trial_id for t in waiting}
         for trial in waiting:
+            if trial.after in unsettled:  # a runtime trial reads what its source trial leaves
+                later.append(trial)
+                continue
             settled = already_settled(self.store, trial, self.suite, self.seen_elsewhere,
                                       self.progress, self.echo, self.label[trial.trial_id])
             if settled is not None:
                 self.outcomes[trial.trial_id] = settled
+                unsettled.discard(trial.trial_id)
                 continue
             holder = self.claims.acquire(trial.trial_id)
             self.claims.recovered.clear()
@@ -168,7 +173,8 @@ class ParallelRun:
             dataset_name=trial.dataset.name, scheduler=trial.scheduler, seed=trial.seed,
             config=trial.key_material, main_metric=self.suite.main,
             timing=Timing(total_wall_s=0.0), environment=environment(with_device=False),
-            started_at=stamp, finished_at=stamp, worker_deaths=list(item.deaths))
+            started_at=stamp, finished_at=stamp, worker_deaths=list(item.deaths),
+            runtime=runtime_facts(trial, None))
 
 
 @contextmanager

@@ -63,12 +63,14 @@ def raw_estimate(trial, suite) -> float:
     epochs = training.epochs if training.max_steps is None else \
         training.max_steps * training.batch_size * training.gradient_accumulation_steps \
         / max(1.0, data_tokens(trial.dataset) / 32)
-    passes = METHODS[trial.method].training_passes(epochs)
+    # a runtime trial: one pass of inference (its training happened in its source trial)
+    passes = 1.0 / 3 if getattr(trial, "runtime", None) else \
+        METHODS[trial.method].training_passes(epochs)
     return model_params(trial.model) * data_tokens(trial.dataset) * passes
 
 
-def group(model_name, dataset_name, method) -> tuple:
-    return (model_name, dataset_name, method)
+def group(model_name, dataset_name, method, runtime=None) -> tuple:
+    return (model_name, dataset_name, method, runtime)
 
 
 def estimates(trials, suite, records=()) -> dict[str, float]:
@@ -80,13 +82,16 @@ def estimates(trials, suite, records=()) -> dict[str, float]:
     for r in records:
         if r.status != "ok":
             continue
-        measured[group(r.model_name, r.dataset_name, r.method)].append(r.timing.total_wall_s)
+        runtime = getattr(r, "runtime", None)
+        measured[group(r.model_name, r.dataset_name, r.method,
+                       runtime.name if runtime else None)].append(r.timing.total_wall_s)
         if r.trial_id in by_id and raw[r.trial_id] > 0:
             rates.append(r.timing.total_wall_s / raw[r.trial_id])
     rate = statistics.median(rates) if rates else 1.0
     out = {}
     for t in trials:
-        seen = measured.get(group(t.model.display_name if t.model else None, t.dataset.name, t.method))
+        seen = measured.get(group(t.model.display_name if t.model else None, t.dataset.name,
+                                  t.method, getattr(t, "runtime", None)))
         out[t.trial_id] = statistics.fmean(seen) if seen else raw[t.trial_id] * rate
     return out
 

@@ -52,6 +52,8 @@ def run_trials(trials: list[Trial], suite: Suite, store: ResultsStore, run_id: s
                 if ctx.stop.requested:
                     break
                 i, trial = item
+                if trial.after and any(t.trial_id == trial.after for _, t in pending):
+                    continue  # a runtime trial reads what its source trial leaves: after it
                 prefix = f"[{i:>{width}}/{len(trials)}] {trial.label}"
                 settled = already_settled(store, trial, suite, elsewhere, progress, echo, prefix)
                 if settled is not None:

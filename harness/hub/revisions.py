@@ -109,7 +109,8 @@ def _resolve(kind: str, repo_id: str, revision: str) -> Resolved:
     if commit is None or not cache.snapshot_folder(kind, repo_id, commit).is_dir():
         how = "HF_HUB_OFFLINE=1" if cache.offline() else "the hub did not answer"
         raise HubError(f"{what}@{revision} is not in the HF cache ({cache.hub_cache()}) and "
-                       f"{how}: run `harness fetch SUITE` where the hub answers (same HF_HOME)",
+                       f"{how}: run `harness fetch SUITE` where the hub answers (same HF_HOME); "
+                       "then `HF_HUB_OFFLINE=1 harness run SUITE` needs no network",
                        field="revision" if cache.is_commit(revision) else "id", unavailable=True)
     return Resolved(kind, repo_id, revision, commit, None, "HF cache")
 

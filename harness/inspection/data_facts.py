@@ -22,7 +22,8 @@ def _row_texts(ds) -> list[str]:
 
 def data_facts(prepared) -> dict:
     """Span tasks (no label column) read their texts through the task's fit_view (QA: question
-    ||| context) and have no label counts or majority; their own counts are `task_facts`."""
+    ||| context) and have no label counts or majority; their own counts (answers, entities per type)
+    come with the task type's facts."""
     names = prepared.label_names
     splits = {split: prepared.task.fit_view(ds) for split, ds in prepared.splits.items()}
     labelled = LABEL in splits["train"].column_names
@@ -31,10 +32,10 @@ def data_facts(prepared) -> dict:
         counts = Counter(column_values(ds, LABEL)) if labelled else Counter()
         chars = np.asarray([len(t) for t in column_values(ds, TEXT)])
         per_split[split] = {
+            **prepared.facts.get(split, {}),  # the task type's own (score range, ...)
             "rows": len(ds),
             "label_counts": {name: counts.get(i, 0) for i, name in enumerate(names)}
             if labelled else {},
-            "task_facts": prepared.facts.get(split, {}),
             "chars_min": int(chars.min()), "chars_mean": round(float(chars.mean()), 1),
             "chars_p50": float(np.percentile(chars, 50)), "chars_p95": float(np.percentile(chars, 95)),
             "chars_max": int(chars.max()),
@@ -46,6 +47,7 @@ def data_facts(prepared) -> dict:
     test_texts = _row_texts(splits["test"])
     shared = sum(1 for t in test_texts if t in train_texts)
     facts = {
+        "task": prepared.task.name,
         "label_names": list(names), "pair": PAIR in splits["train"].column_names,
         "splits": per_split, "majority_label": top,
         "majority_share": round(majority_share, 4) if majority_share is not None else None,

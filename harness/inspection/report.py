@@ -46,6 +46,7 @@ def inspect_suite(path: str | Path) -> dict:
 
     quiet_libraries()
     memo, entries = _Memo(), []
+    spec_of = {d.name: d for d in suite.datasets}
     for model in suite.models:
         try:
             tokenizer = load_tokenizer(model, memo)
@@ -54,16 +55,25 @@ def inspect_suite(path: str | Path) -> dict:
             tokenizer, problem = None, (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
         for name, prepared in datasets.items():
             data = data_facts(prepared)
-            fit = tokenizer_fit(tokenizer, prepared.splits, model.max_length, task=prepared.task,
+            length = spec_of[name].max_length_for(model)
+            fit = tokenizer_fit(tokenizer, prepared.splits, length, task=prepared.task,
                                 info=prepared.info) if tokenizer else None
             warnings = (fit["warnings"] if fit else []) + data["warnings"]
             verdict = (f"not checked: tokenizer did not load ({problem})" if problem
                        else "warning: " + "; ".join(warnings) if warnings
                        else f"ok: tokenizer fits ([UNK] {fit['unk_rate']:.2%}, truncated "
-                            f"{fit['truncated_share']:.1%} at {model.max_length}); no data warnings")
+                            f"{fit['truncated_share']:.1%} at {length}); no data warnings")
             entries.append({"model": model.display_name, "dataset": name, "data": data,
                             "tokenizer_fit": fit, "verdict": verdict})
-    return {"suite": suite.name, "file": str(loaded.path), "entries": entries}
+    from harness.cpu_features import cpu_facts
+    from harness.runtimes.catalog import accelerated
+    from harness.suite.runtime_checks import machine_line
+
+    cpu, features = cpu_facts()
+    machine = {"cpu": cpu, "cpu_features": features, "accelerates": accelerated(features),
+               "line": machine_line(features)}  # which runtimes this CPU speeds up
+    return {"suite": suite.name, "file": str(loaded.path), "entries": entries,
+            "machine": machine}
 
 
 def render(result: dict, fmt: str = "md") -> str:
@@ -74,16 +84,20 @@ def render(result: dict, fmt: str = "md") -> str:
     rows = []
     for e in result["entries"]:
         d, f = e["data"], e["tokenizer_fit"]
+        labels = d["label_names"]
         rows.append([e["model"], e["dataset"], d["splits"]["train"]["rows"],
-                     len(d["label_names"]),
-                     f"{d['majority_share']:.1%}" if d["majority_share"] is not None else "—",
+                     d.get("task", "classification") + (f" ({len(labels)})" if labels else ""),
+                     f"{d['majority_share']:.1%}" if d["majority_share"] is not None and labels
+                     else "—",
                      f"{f['tokens_mean']:.1f} / {f['tokens_p95']:.0f} / {f['tokens_max']}" if f else "",
                      f"{f['truncated_share']:.1%} @ {f['max_length']}" if f else "",
                      f"{f['unk_rate']:.2%}" if f else "", e["verdict"].split(":")[0]])
-    head = ["model", "dataset", "train rows", "labels", "majority", "tokens mean/p95/max",
+    head = ["model", "dataset", "train rows", "task (labels)", "majority", "tokens mean/p95/max",
             "truncated", "[UNK]", "verdict"]
     out = [f"# inspect {result['suite']} ({result['file']})", "",
            tabulate(rows, headers=head, tablefmt="github"), ""]
+    if result.get("machine"):
+        out += [f"runtimes on this machine: {result['machine']['line']}", ""]
     for e in result["entries"]:
         out += _detail(e)
     return "\n".join(out) + "\n"
@@ -93,17 +107,19 @@ def _detail(e: dict) -> list[str]:
     d, f = e["data"], e["tokenizer_fit"]
     lines = [f"## {e['model']} × {e['dataset']}", "", f"**verdict** {e['verdict']}", ""]
     split_rows = [[s, v["rows"], ", ".join(f"{k} {c}" for k, c in v["label_counts"].items())
-                   or _task_counts(v.get("task_facts", {})),
+                   or _task_counts(v),
                    f"{v['chars_min']} / {v['chars_mean']:.0f} / {v['chars_p95']:.0f} / {v['chars_max']}"]
                   for s, v in d["splits"].items()]
     from tabulate import tabulate
 
     lines += [tabulate(split_rows, headers=["split", "rows", "label counts",
                                             "chars min/mean/p95/max"], tablefmt="github"), ""]
-    lines.append(f"- label names in order (id = position): {', '.join(d['label_names'])}"
+    lines.append(f"- task type: {d.get('task', 'classification')}"
                  f"{' (text pairs)' if d['pair'] else ''}")
+    if d["label_names"]:
+        lines.append(f"- label names in order (id = position): {', '.join(d['label_names'])}")
     majority = (f"majority: {d['majority_label']} = {d['majority_share']:.1%} of train; "
-                if d["majority_share"] is not None else "")
+                if d["majority_label"] is not None else "")
     lines.append(f"- {majority}test rows also in train: {d['test_rows_in_train']}; "
                  f"duplicate rows within train: {d['train_duplicate_rows']}")
     if f:

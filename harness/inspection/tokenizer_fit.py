@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from harness.data.load import PAIR, TEXT, column_values
+from harness.data.load import CHOICES, PAIR, TEXT, column_values
 
 # Warn when more than this share of (non-special) tokens is [UNK]: an English vocab on
 # Japanese text maps whole characters to [UNK]; a fitting tokenizer stays far below 1 %.
@@ -51,14 +51,26 @@ def _lengths(tokenizer, ds, has_pair: bool, unk_id):
     return {c: column_values(counted, c) for c in ("n_tokens", "n_words", "n_unk")}
 
 
+def _as_pairs(ds):
+    """A multiple-choice split as the (question, choice) pairs its model reads, a row each."""
+    import datasets
+
+    questions, choices = column_values(ds, TEXT), column_values(ds, CHOICES)
+    return datasets.Dataset.from_dict({TEXT: [q for q, cs in zip(questions, choices) for _ in cs],
+                                       PAIR: [c for cs in choices for c in cs]})
+
+
 def tokenizer_fit(tokenizer, splits, max_length: int, seed: int = 0, task=None,
                   info=None) -> dict:
     """Facts (JSON-ready) about `tokenizer` on the prepared splits (a DatasetDict with text,
-    optional text_pair; a span task's texts through `task.fit_view`, and what the tokenizer can
-    express of its gold spans under `spans`). Percentiles are over rows of all splits together."""
+    optional text_pair; multiple choice: each question with each choice; a span task's texts
+    through `task.fit_view`, and what the tokenizer can express of its gold spans under
+    `spans`). Percentiles are over rows of all splits together."""
     spans = task.span_facts(tokenizer, splits, max_length, info) if task is not None else None
     if task is not None:
         splits = {name: task.fit_view(ds) for name, ds in splits.items()}
+    if CHOICES in splits["train"].column_names:
+        splits = {name: _as_pairs(ds) for name, ds in splits.items()}
     has_pair = PAIR in splits["train"].column_names
     unk_id = tokenizer.unk_token_id
     tokens, words, unks = [], [], []

@@ -17,7 +17,7 @@ def trial_tokenizer_fit(trial, ctx) -> dict | None:
     def make():
         tokenizer = load_tokenizer(spec, ctx)  # the same cached tokenizer the fine-tune uses
         data = ctx.prepared(trial.dataset)
-        return tokenizer_fit(tokenizer, data.splits, spec.max_length, task=data.task,
-                             info=data.info)
+        return tokenizer_fit(tokenizer, data.splits, length, task=data.task, info=data.info)
 
-    return ctx.cached(("tokenizer_fit", spec.display_name, trial.dataset.name, spec.max_length), make)
+    length = trial.dataset.max_length_for(spec)
+    return ctx.cached(("tokenizer_fit", spec.display_name, trial.dataset.name, length), make)

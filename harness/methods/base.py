@@ -73,6 +73,7 @@ class MethodOutcome:
     cache_hits: dict[str, bool] = field(default_factory=dict)
     embedding: dict | None = None  # EmbeddingFacts fields (probe, mteb)
     allocator: str | None = None  # Environment.cpu_allocator (fine-tune)
+    runtime: dict | None = None  # RuntimeFacts fields (runtime trials)
 
 
 @dataclass(frozen=True)
@@ -125,14 +126,16 @@ _DATASET_NOT_IN_KEY = {"name", "files", "hub",  # the fingerprint stands for the
 # Fields that came with task types enter a key only when set, so a dataset that sets none of
 # them keeps the key it had before they existed.
 _DATASET_IN_KEY_WHEN_SET = {"task", "label_range", "choice_columns", "choices_column",
+                            "max_length",
                             # span tasks (issue 28)
                             "question_column", "context_column", "answers_column", "id_column",
                             "doc_stride", "max_query_length", "n_best_size", "max_answer_length",
                             "answer_normalization", "entities_column", "words_column",
                             "tags_column", "label_all_tokens"}
 # A model's `training` enters a key as the trial's resolved training settings (finetune's plan).
+# `runtimes`: each runtime is a trial of its own (harness.runtimes.plan), never a model's key.
 _MODEL_NOT_IN_KEY = {"name", "id", "path", "package", "revision", "save_model", "resources",
-                     "training"}
+                     "training", "runtimes"}
 
 
 @dataclass
@@ -147,6 +150,13 @@ class PlanInputs:
     # A search's configurations so far (harness.search), per (model, dataset, scheduler) display
     # names: lists of {field: value}, in the order the study proposed them.
     points: dict[tuple, list[dict]] = field(default_factory=dict)
+
+    def _once(self, key: tuple, make) -> str:
+        """A fingerprint computed once per plan (`setdefault` would hash the files again for
+        every trial: its argument is evaluated before it looks)."""
+        if key not in self.fingerprints:
+            self.fingerprints[key] = make()
+        return self.fingerprints[key]
 
     def task(self, spec: DatasetSpec):
         """The dataset's task type (harness.tasks: declared, or inferred from its data once)."""
@@ -163,7 +173,7 @@ class PlanInputs:
         return dataset_metrics(self.suite.metrics, self.suite.main, spec, self.task(spec))[1]
 
     def dataset_material(self, spec: DatasetSpec) -> dict:
-        fp = self.fingerprints.setdefault(("data", spec.name), data_fingerprint(spec))
+        fp = self._once(("data", spec.name), lambda: data_fingerprint(spec))
         body = spec.model_dump(mode="json", exclude=_DATASET_NOT_IN_KEY)
         for name in _DATASET_IN_KEY_WHEN_SET:
             if body.get(name) is None:
@@ -173,7 +183,7 @@ class PlanInputs:
         return {"fingerprint": fp, **body}
 
     def model_material(self, spec: ModelSpec) -> dict:
-        fp = self.fingerprints.setdefault(("model", spec.display_name), model_fingerprint(spec))
+        fp = self._once(("model", spec.display_name), lambda: model_fingerprint(spec))
         return {"fingerprint": fp, **spec.model_dump(mode="json", exclude=_MODEL_NOT_IN_KEY)}
 
 
@@ -182,15 +192,25 @@ class Method(Protocol):
     defaults plan no trial, check nothing and show records under the method's name."""
 
     name: ClassVar[str]  # the suite's `type:` and TrialRecord.method
+    """The suite's `type:` and `TrialRecord.method`."""
     spec: ClassVar[type[BaseModel] | None] = None  # None: not listed in suites (a baseline)
+    """Its suite entry (pydantic, `type: Literal[name]`); None: not listed in suites (a baseline)."""
     baseline: ClassVar[bool] = False  # planned once per dataset for every suite; sorted last
+    """Planned once per dataset for every suite, sorted last in reports."""
     default: ClassVar[bool] = False  # what a suite without `methods:` runs
+    """Run by a suite that has no `methods:`."""
     needs_datasets: ClassVar[bool] = True  # False: a suite of only this method may omit datasets
+    """False: a suite whose methods are all of this kind may leave out `datasets:`."""
     trains: ClassVar[bool] = False  # True: its trials read `training:` (grids, search apply)
-    # The task types (harness.tasks) of datasets it runs on; None: every one. A dataset of
-    # another type gets no trial of it (validate says so).
+    """True: its trials read `training:`, so training grids and a search apply to it."""
     task_types: ClassVar[frozenset[str] | None] = None
+    """The task types (harness.tasks) of datasets it runs on; None: every one. A dataset of
+    another type gets no trial of it (validate says so)."""
+    runtimes: ClassVar[bool] = False
+    """True: its model trials are evaluated through every runtime of the model's `runtimes`
+    (harness.runtimes): `run` gets trials with `trial.runtime` set too."""
     union_tags: ClassVar[frozenset[str]] = frozenset()  # discriminator tags nested in its spec
+    """Discriminator tags nested in its spec (error paths drop them)."""
 
     def applies_to(self, task: str) -> bool:
         """Does it run on datasets of this task type?"""

@@ -45,6 +45,8 @@ class SuiteSettings(Protocol):
     @property
     def search(self): ...  # harness.specs.search.SearchSpec | None
 
+    def runtimes_for(self, model: ModelSpec) -> list[str]: ...  # harness.specs.runtime names
+
 
 @dataclass
 class StopRequest:
@@ -67,6 +69,28 @@ class TrainerReporting:
 
 @dataclass
 class TrialContext:
+    """What a method's `run(trial, ctx)` gets besides its trial; one per run (per worker
+    process under `--jobs` and Ray), shared by every trial it runs.
+
+    Attributes:
+        suite: The suite's settings methods read (`SuiteSettings`: models, datasets, training,
+            metrics, seeds, main metric, search).
+        store: The results dir (`harness.store.store.ResultsStore`): where a method writes files
+            beside the record (`store.inside(...)` keeps paths inside it).
+        run_id: The run this trial belongs to.
+        verbose: `harness run --verbose`: let libraries print (the Trainer's log dicts).
+        data: Datasets prepared this run, by name (`prepared(spec)` fills it).
+        memo: Anything else memoised for the run (`cached(key, make)`): tokenizers, tokenized
+            splits, encoders.
+        stop: Set by the first Ctrl-C: stop after the current step and raise `Interrupted`.
+        training_override: Batch settings of an out-of-memory retry (`training(trial)` applies
+            them); None on the first attempt.
+        reporting: The Trainer integrations whose tracker runs are open for this trial (None
+            without `tracking:`).
+        pruning: A search's pruner: call it after each evaluation with (epoch or step,
+            {metric: validation score}); a returned reason means raise `Pruned`.
+    """
+
     suite: SuiteSettings
     store: ResultsStore
     run_id: str

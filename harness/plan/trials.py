@@ -15,6 +15,7 @@ from __future__ import annotations
 from harness.fingerprint import pinned_dataset, pinned_model
 from harness.methods.base import PlanInputs
 from harness.methods.registry import METHODS, baselines, is_baseline
+from harness.runtimes.plan import with_runtimes
 from harness.suite.schema import Suite
 from harness.trial import Trial
 
@@ -37,12 +38,16 @@ def build_plan(suite: Suite, points: dict | None = None) -> list[Trial]:
             if method.applies_to(applies[dataset.name]):
                 trials += method.dataset_trials(spec, dataset, plan)
     for model in suite.models:
+        runtimes = suite.runtimes_for(model)  # each source trial followed by its runtime trials
         for dataset in suite.datasets:
             for method, spec in listed:
                 if method.applies_to(applies[dataset.name]):
-                    trials += method.model_dataset_trials(spec, model, dataset, plan)
+                    made = method.model_dataset_trials(spec, model, dataset, plan)
+                    exports = method.runtimes and plan.task(dataset).exports
+                    trials += with_runtimes(made, runtimes) if exports else made
         for method, spec in listed:
-            trials += method.model_trials(spec, model, plan)
+            made = method.model_trials(spec, model, plan)
+            trials += with_runtimes(made, runtimes) if method.runtimes else made
     return trials
 
 
@@ -59,6 +64,8 @@ def plan_line(trials) -> str:
                 t.scheduler, t.variant, tuple(t.configuration.items()))
                for t in trials if not is_baseline(t.method)}
     searched = any(t.configuration for t in trials)
-    return (f"{len(trials)} trials ({len(trials) - baselines} to train"
+    runtimes = sum(1 for t in trials if t.runtime)  # evaluate a source trial's model again
+    return (f"{len(trials)} trials ({len(trials) - baselines - runtimes} to train"
             + (f" in {len(configs)} configurations" if searched else "")
+            + (f", {runtimes} through runtimes (no training)" if runtimes else "")
             + f", {baselines} baselines)")

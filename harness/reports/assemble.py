@@ -11,6 +11,7 @@ from harness.reports.cost import cost_table
 from harness.reports.leaderboard import leaderboard_tables
 from harness.reports.method_tables import method_tables
 from harness.reports.overview import overview_table
+from harness.reports.runtimes import runtime_table
 from harness.reports.schedulers import scheduler_table
 from harness.reports.search_table import search_table
 from harness.reports.selection import RULE
@@ -61,6 +62,10 @@ def _significance(ctx, opts, state):
     return significance_table(ctx, state["significance"])
 
 
+def _runtimes(ctx, opts, state):
+    return runtime_table(ctx, opts.n_boot)
+
+
 def _methods(ctx, opts, state):
     return method_tables(ctx)
 
@@ -70,7 +75,8 @@ def _tasks(ctx, opts, state):
 
 
 # each: a Table, a list or None; a table with no rows is left out
-TABLES = [_overview, _leaderboard, _search, _schedulers, _cost, _significance, _methods, _tasks]
+TABLES = [_overview, _leaderboard, _search, _schedulers, _cost, _significance, _runtimes,
+          _methods, _tasks]
 
 
 def build_report(results_dir: str | Path, opts: Options | None = None) -> Report:
@@ -88,9 +94,10 @@ def build_report(results_dir: str | Path, opts: Options | None = None) -> Report
 
         plots = write_plots(ctx)
     from harness.reports.blog import setup_sentence
+    from harness.runtimes.cpu_peaks import bf16_note
 
-    return Report(ctx.suite_name, tables, ctx.footer + selection_footer(ctx), plots,
-                  ctx.store.root, setup_sentence(ctx))
+    return Report(ctx.suite_name, tables, ctx.footer + selection_footer(ctx)
+                  + bf16_note(ctx.all_records), plots, ctx.store.root, setup_sentence(ctx))
 
 
 def selection_footer(ctx: ReportContext) -> list[str]:

@@ -54,6 +54,10 @@ def blog_markdown(report, md_path: Path) -> str:
                     else "interval overlaps the best's") + ".")
     cited = [n for b in boards for n in b.notes if n.startswith("published:")]
     parts += [md_text(n) for n in dict.fromkeys(cited)]
+    runtimes = next((t for t in report.tables if t.key == "runtimes"), None)
+    if runtimes is not None:  # the deployment view: each runtime against torch
+        parts += ["", f"### {md_text(runtimes.title)}", "", md_table(runtimes), "",
+                  *[md_text(n) for n in runtimes.notes]]
     if report.plots:
         parts.append("")
         base = md_path.resolve().parent

@@ -181,12 +181,17 @@ def published_deltas(ctx: ReportContext, rows: dict) -> list[str]:
     """'Δ vs published' for each reference naming a suite model: its trained rows' means against
     the published figures, dataset by dataset."""
     out = []
+    from harness.specs.model import ModelSpec
+
+    ids = {spec.display_name: spec.id for spec in
+           (ModelSpec.model_validate(m) for m in (ctx.suite or {}).get("models", []))}
     for ref in references(ctx):
-        if ref.model is None:
+        names = {ref.model} if ref.model else {n for n, i in ids.items() if i and i == ref.model_id}
+        if not names - {None}:
             continue
         parts = []
         for key, by_d in rows.items():
-            if key[0] != ref.model:
+            if key[0] not in names:
                 continue
             for d, g in by_d.items():
                 method = METHODS.get(g.ok[0].method) if g.ok else None
@@ -197,6 +202,6 @@ def published_deltas(ctx: ReportContext, rows: dict) -> list[str]:
                     if not math.isnan(ours):
                         parts.append(f"{d} {m} {ours:.4f} vs {published:.4f} (Δ {ours - published:+.4f})")
         if parts:
-            out.append(f"Δ vs published ({ref.label}, {ref.source}) for {ref.model}: "
+            out.append(f"Δ vs published ({ref.label}, {ref.source}) for {', '.join(sorted(names))}: "
                        + "; ".join(parts) + (f". {ref.note}" if ref.note else "."))
     return out

@@ -13,6 +13,7 @@ import numpy as np
 
 from harness.reports.context import ReportContext
 from harness.reports.cost import timing_mean
+from harness.reports.labels import log_axis_if_spread, place_labels
 from harness.reports.leaderboard import ranked_groups
 from harness.reports.stats import t_interval
 from harness.trial import safe_name
@@ -45,7 +46,7 @@ def write_plots(ctx: ReportContext) -> list[Plot]:
     # Japanese labels and titles draw with a Japanese-capable fallback font, not as boxes
     with matplotlib.rc_context({"text.parse_math": False, **japanese_rc()}):
         for make in (bars, confusion_matrices, scatter, quality_vs_throughput, schedules,
-                     searched_values):
+                     searched_values, runtime_tradeoff):
             for title, name, fig in make(ctx):
                 rel = f"{PLOT_DIR}/{name}.png"
                 path = ctx.store.inside(ctx.store.root / rel)
@@ -159,14 +160,16 @@ def quality_vs_throughput(ctx: ReportContext):
         for i, (speed, iv, label) in enumerate(points):
             ax.errorbar(speed, iv.mean, yerr=whiskers([iv], bounds), fmt="o",
                         color="C3" if i in front else "C0", capsize=3)
-            ax.annotate(_clip(label), (speed, iv.mean), textcoords="offset points", xytext=(5, 5), fontsize=8)
         line = sorted((points[i][0], points[i][1].mean) for i in front)
         ax.plot([p[0] for p in line], [p[1] for p in line], "--", color="C3", label="Pareto front")
-        ax.set_xlabel("train samples/s")
+        log = log_axis_if_spread(ax, [s for s, _, _ in points])  # TF-IDF: ~1000x a fine-tune
+        ax.margins(x=0.25, y=0.15)  # room for the labels beside the outermost points
+        ax.set_xlabel("train samples/s" + (" (log scale)" if log else ""))
         ax.set_ylabel(main)
         ax.legend(loc="lower left")
         ax.set_title(f"{dataset}: quality vs training throughput"
                      + _range_note([iv for _, iv, _ in points], bounds), fontsize=10)
+        place_labels(fig, ax, [(speed, iv.mean, _clip(label)) for speed, iv, label in points])
         yield f"{dataset}: {main} vs train samples/s", "pareto__" + _slug(dataset), fig
 
 
@@ -192,6 +195,35 @@ def scatter(ctx: ReportContext):
         ax.legend(loc="upper left", fontsize=8)
         ax.set_title(f"{dataset}: {_clip(best.label)}\n{len(preds)} seeds pooled", fontsize=10)
         yield f"{dataset}: predicted vs true scores of {best.label}", "scatter__" + _slug(dataset), fig
+
+
+def runtime_tradeoff(ctx: ReportContext):
+    """Per dataset × model (and mteb task): quality Δ against torch (95 % paired interval) over
+    the throughput speed-up, one point per runtime (harness.reports.runtimes)."""
+    from harness.reports.runtimes import runtime_rows
+
+    combos: dict[tuple, list] = {}
+    for r in runtime_rows(ctx, ctx.n_boot):
+        if r.get("diff") is not None and r.get("throughput_ratio"):
+            combos.setdefault((r["dataset"], r["model"], r["method"], r["scheduler"]), []).append(r)
+    for (dataset, model, method, scheduler), rows in combos.items():
+        fig, ax = figure()
+        ax = ax[0, 0]
+        for i, r in enumerate(rows):
+            low, high = r.get("ci95_low"), r.get("ci95_high")
+            yerr = None if low is None else [[max(r["diff"] - low, 0)], [max(high - r["diff"], 0)]]
+            ax.errorbar(r["throughput_ratio"], r["diff"], yerr=yerr, fmt="o", capsize=3,
+                        color="C3" if r.get("significant") else f"C{i % 3}")
+            ax.annotate(r["runtime"], (r["throughput_ratio"], r["diff"]),
+                        textcoords="offset points", xytext=(5, 5), fontsize=8)
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.axvline(1, color="grey", lw=0.8, ls=":")
+        ax.set_xlabel("throughput × torch (test rows/s; mteb: texts encoded/s)")
+        ax.set_ylabel(f"Δ {rows[0]['metric']} vs torch")
+        ax.set_title(f"{dataset} · {model} · {method}: runtimes against torch "
+                     "(red: significant Δ)", fontsize=10)
+        yield (f"{dataset} · {model} · {method}: quality Δ vs speed-up per runtime",
+               "runtimes__" + _slug(dataset, model, method, scheduler), fig)
 
 
 def pareto_front(points: list[tuple[float, float]]) -> set[int]:

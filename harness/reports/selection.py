@@ -2,7 +2,7 @@
 configurations a grid or search ran is reported. Reads stored records only, so it works on any
 results dir (`harness report`, compare, nightly) and never looks at a test score.
 
-The rules (README "Grids, selection and search"):
+The rules (docs/how-to/search-and-selection.md):
 
 1. A configuration's score is the mean over its ok seeds of the selection metric on the
    validation split (default metric: the dataset's main metric; harness.reports.scores).

@@ -69,11 +69,27 @@ class Search:
         self.store = ResultsStore(results_root(loaded.suite, results_dir))
         self.suite = with_tracking_defaults(loaded.suite, self.store)
         self.verbose, self.echo = verbose, echo
-        self.metric = (self.suite.selection.metric if self.suite.selection else None) \
-            or self.suite.main
         self.points: dict[tuple, list[dict]] = {}
         self.outcomes: dict[str, str] = {}
         self.plan = PlanInputs(pinned_suite(self.suite))  # hub commits, fingerprints, once
+
+    def metric(self, dataset) -> str:
+        """What a dataset's studies optimise: the suite's selection metric where its task type
+        has it, else the dataset's main metric (harness.tasks.scoring)."""
+        from harness.tasks.scoring import dataset_metrics
+
+        pinned = next(d for d in self.plan.suite.datasets if d.name == dataset.name)
+        refs, main = dataset_metrics(self.suite.metrics, self.suite.main, pinned,
+                                     self.plan.task(pinned))
+        chosen = self.suite.selection.metric if self.suite.selection else None
+        return chosen if chosen in [r.name for r in refs] else main
+
+    def direction(self, dataset) -> str:
+        from harness.metrics.families import greater_is_better
+
+        pinned = next(d for d in self.plan.suite.datasets if d.name == dataset.name)
+        task = self.plan.task(pinned)
+        return "maximize" if greater_is_better(task.family, self.metric(dataset)) else "minimize"
 
     def units(self) -> list[tuple]:
         """(model, dataset, scheduler) of each study."""
@@ -89,7 +105,8 @@ class Search:
         dataset = next(d for d in pinned.datasets if d.name == dataset.name)
         material = {"key_version": KEY_VERSION, "model": self.plan.model_material(model),
                     "dataset": self.plan.dataset_material(dataset), "training": fixed,
-                    "scheduler": scheduler, "seeds": self.suite.seeds, "metric": self.metric,
+                    "scheduler": scheduler, "seeds": self.suite.seeds,
+                    "metric": self.metric(dataset),
                     "search": self.spec.model_dump(mode="json", exclude={"n_trials", "storage"})}
         return S.study_name(self.suite.name, model.display_name, dataset.name, scheduler,
                             material)
@@ -99,10 +116,11 @@ class Search:
         units = self.units()
         names = [self.name(*u) for u in units]
         pruner = S.make_pruner(self.spec, suite.training.eval_strategy)
-        studies = S.open_studies(self.spec, store.root, names, pruner)
+        studies = S.open_studies(self.spec, store.root, names, pruner,
+                                 [self.direction(d) for _, d, _ in units])
         self.studies = [(u, studies[n]) for u, n in zip(units, names)]
-        for _, study in self.studies:
-            S.reconcile(study, store, self.metric, echo)
+        for (_, dataset, _), study in self.studies:
+            S.reconcile(study, store, self.metric(dataset), echo)
         self.collect_points()
         trials = build_plan(suite, self.points)
         # hub files, before anything is written: the pending trials' and those of every study
@@ -157,6 +175,7 @@ class Search:
     def search(self, unit, study) -> None:
         model, dataset, scheduler = unit
         key = (model.display_name, dataset.name, scheduler)
+        metric = self.metric(dataset)
         space = S.distributions(self.spec)
         while not self.stopped():
             done = S.finished(study)
@@ -174,45 +193,44 @@ class Search:
                     and t.dataset.name == key[1] and t.scheduler == scheduler
                     and t.configuration == values]
             trial.set_user_attr("trial_ids", [t.trial_id for t in mine])
-            result = self.run_proposal(study, trial, mine)
+            result = self.run_proposal(study, trial, mine, metric)
             if result[0] == "incomplete":  # Ctrl-C: asked again first next time
                 S.requeue(study, trial)
                 return
             S.tell(study, trial.number, result)
             shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                               for k, v in values.items())
-            what = f"validation {self.metric} {result[1]:.4f} (mean of {len(mine)} seeds)" \
+            what = f"validation {metric} {result[1]:.4f} (mean of {len(mine)} seeds)" \
                 if result[0] == "value" else f"{result[0]}: {result[2]}"
             self.echo(f"harness: search {model.display_name} × {dataset.name} × {scheduler}: "
                       f"proposal {trial.number} ({len(S.finished(study))}/{self.spec.n_trials}) "
                       f"{shown}: {what}")
 
-    def run_proposal(self, study, trial, trials) -> tuple[str, float | None, str]:
+    def run_proposal(self, study, trial, trials, metric: str) -> tuple[str, float | None, str]:
         """Its first seed under the pruner, then the others; what their records say."""
         first, rest = trials[:1], trials[1:]
         done = self.store.read_record(first[0].trial_id)
         if done is not None and done.key == first[0].key and done.status == "pruned" \
                 and self.pruning_on():
-            return S.outcome([done], self.metric)  # pruned before: stays pruned
+            return S.outcome([done], metric)  # pruned before: stays pruned
         if done is not None and done.key == first[0].key and done.status == "ok":
-            self.replay(trial, done)  # the pruner's history of a seed run earlier
-        self.execute(first, pruning=self.pruning(trial) if self.pruning_on() else None)
+            self.replay(trial, done, metric)  # the pruner's history of a seed run earlier
+        self.execute(first, pruning=self.pruning(trial, metric) if self.pruning_on() else None)
         records = [self.store.read_record(t.trial_id) for t in first]
         if records[0] is not None and records[0].status == "ok" and rest and not self.stopped():
             self.execute(rest)
         records += [self.store.read_record(t.trial_id) for t in rest]
         records = [r if r is not None and r.key == t.key else None for r, t in zip(records, trials)]
         if records[0] is not None and records[0].status == "pruned":
-            return S.outcome(records[:1], self.metric)
-        return S.outcome(records, self.metric)
+            return S.outcome(records[:1], metric)
+        return S.outcome(records, metric)
 
     def pruning_on(self) -> bool:
         return self.spec.pruner == "median" and self.suite.training.eval_strategy != "no"
 
-    def pruning(self, trial):
+    def pruning(self, trial, metric: str):
         """The hook fine-tunes call after each evaluation (TrialContext.pruning)."""
-        metric, unit = self.metric, "epoch" if self.suite.training.eval_strategy == "epoch" \
-            else "step"
+        unit = "epoch" if self.suite.training.eval_strategy == "epoch" else "step"
 
         def check(step: int, scores: dict) -> str | None:
             value = scores.get(metric)
@@ -221,16 +239,16 @@ class Search:
             trial.report(value, step)
             if trial.should_prune():
                 return (f"pruned by the median pruner at {unit} {step}: validation {metric} "
-                        f"{value:.4f} is below the median of earlier configurations there")
+                        f"{value:.4f} trails the median of earlier configurations there")
             return None
 
         return check
 
-    def replay(self, trial, record) -> None:
+    def replay(self, trial, record, metric: str) -> None:
         """Report a finished seed's per-evaluation scores (its log) to a re-asked proposal."""
         unit_epoch = self.suite.training.eval_strategy == "epoch"
         for entry in record.log_history:
-            value = entry.get(f"eval_{self.metric}")
+            value = entry.get(f"eval_{metric}")
             if value is not None:
                 step = round(entry.get("epoch", 0)) if unit_epoch else entry.get("step", 0)
                 trial.report(float(value), int(step))

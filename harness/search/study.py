@@ -51,9 +51,11 @@ def shown_url(url: str) -> str:
     return head + sep + tail
 
 
-def open_studies(spec, root: Path, names: list[str], pruner) -> dict:
-    """name -> Study, each created if new, under a file lock (the schema and the studies are
-    created once even when several workers start together)."""
+def open_studies(spec, root: Path, names: list[str], pruner,
+                 directions: list[str] | None = None) -> dict:
+    """name -> Study, each created if new (maximising, or minimising where its metric is an
+    error such as MSE), under a file lock (the schema and the studies are created once even
+    when several workers start together)."""
     from filelock import FileLock
 
     optuna = optuna_module()
@@ -64,8 +66,9 @@ def open_studies(spec, root: Path, names: list[str], pruner) -> dict:
         try:
             storage = optuna.storages.RDBStorage(url, **kwargs)
             return {name: optuna.create_study(storage=storage, study_name=name,
-                                              direction="maximize", pruner=pruner,
-                                              load_if_exists=True) for name in names}
+                                              direction=direction, pruner=pruner,
+                                              load_if_exists=True)
+                    for name, direction in zip(names, directions or ["maximize"] * len(names))}
         except Exception as e:  # a bad URL, a missing database driver, a server that is down
             first = (str(e).strip().splitlines() or [""])[0][:300]
             raise HarnessError(f"cannot open the search storage {shown_url(url)}: "

@@ -53,6 +53,10 @@ class DatasetSpec(Strict):
     choices_column: str | None = Field(
         None, description="Multiple choice: one column holding the list of choices (instead of "
                           "choice_columns).")
+    max_length: int | None = Field(
+        None, ge=8, le=8192, description="Tokenizer truncation length for this dataset, for every "
+                                         "model (JGLUE: 128 for JSTS/JNLI, 64 for JCommonsenseQA, "
+                                         "384 for JSQuAD); default: the model's max_length.")
     # extractive_qa (docs/span-tasks.md): SQuAD-v1.1 JSON, or flat rows with these columns
     question_column: str | None = Field(None, description="Extractive QA: the question (default question).")
     context_column: str | None = Field(None, description="Extractive QA: the context (default context).")
@@ -156,6 +160,10 @@ class DatasetSpec(Strict):
         if self.test_size + self.validation_size >= 0.9:
             raise FieldError("test_size", "test_size + validation_size leaves too little train")
         return self
+
+    def max_length_for(self, model) -> int:
+        """The truncation length a model reads this dataset at."""
+        return self.max_length or model.max_length
 
     def file_format(self, split: str) -> str:
         if self.format:

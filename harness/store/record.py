@@ -14,7 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 # the fields a grid or search varied). Version 1 records read as they are (configuration {}).
 # 3: `task_type` (harness.tasks): the dataset's task type; `main_metric` and `metrics` are the
 # dataset's own (a regression dataset's are pearson, spearman, mse); stored predictions are
-# real values for regression. Versions 1 and 2 read as classification records.
+# real values for regression. `runtime` (a trial evaluated through ONNX Runtime, OpenVINO or
+# torch bf16: a version-2 reader would take its row for the torch one), Environment.cpu_model /
+# cpu_features, Timing model_size_mb / encode_samples_per_s, MFU on CPU against its measured
+# peak. Versions 1 and 2 read as classification records run by torch (runtime None).
 RECORD_SCHEMA_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 Status = Literal["ok", "failed", "diverged", "interrupted", "pruned"]
@@ -62,9 +65,16 @@ class Timing(_Part):
     padding_share_train: float | None = Field(None, description="Padded ÷ all tokens of training batches.")
     padding_share_eval: float | None = Field(None, description="Padded ÷ all tokens of evaluation batches.")
     mfu_train: float | None = Field(
-        None, description="6·params·tokens/s ÷ the GPU's peak for the dtype; None on CPU.")
+        None, description="6·params·tokens/s ÷ the device's peak for the dtype (GPU: datasheet; "
+                          "CPU: this machine's measured matmul peak, harness.runtimes.cpu_peaks).")
     mfu_inference: float | None = Field(
-        None, description="2·params·tokens/s (test pass) ÷ the GPU's peak; None on CPU.")
+        None, description="2·params·tokens/s (test pass) ÷ the device's peak, as mfu_train.")
+    model_size_mb: float | None = Field(
+        None, description="Runtime trials: MiB on disk of the model the runtime loads (the "
+                          "export; torch-bf16: the kept torch model).")
+    encode_samples_per_s: float | None = Field(
+        None, description="mteb: texts encoded per second over every encode call of the trial "
+                          "(tokenisation included; embeddings read from the cache left out).")
 
 
 class ModelFacts(_Part):
@@ -96,6 +106,28 @@ class Environment(_Part):
                                         "ACTIVE or default (harness/cpu.py chooses).")
     cpu_allocator: str | None = Field(None, description="Fine-tune: 'keep-freed' when glibc kept "
                                       "freed memory during the trial (harness/cpu.py), else 'default'.")
+    cpu_model: str | None = Field(None, description="/proc/cpuinfo model name.")
+    cpu_features: list[str] | None = Field(
+        None, description="The CPU's matrix features (AMX-BF16, AMX-INT8, AVX-512 BF16, AVX-512 "
+                          "VNNI, AVX-VNNI, AVX-512F, AVX2) from /proc/cpuinfo; None where unknown.")
+
+
+class RuntimeFacts(_Part):
+    """A trial evaluated through a runtime other than torch (harness.runtimes)."""
+
+    name: str = Field(description="torch-bf16, onnx, onnx-int8, openvino or openvino-bf16.")
+    precision: str = Field(description="fp32, bf16 or int8 (dynamic: int8 weights).")
+    source_trial_id: str = Field(description="The trial whose model this one evaluated again "
+                                             "(the fine-tune, or the torch trial of an encoder).")
+    source_key: str
+    packages: dict[str, str | None] = Field(default_factory=dict)
+    quantization: dict[str, Any] | None = None
+    threads: int | None = Field(None, description="Intra-op threads the runtime ran on.")
+    compiled_precision: str | None = Field(
+        None, description="OpenVINO: the INFERENCE_PRECISION_HINT the compiled model reports.")
+    export: list[dict[str, Any]] = Field(
+        default_factory=list, description="Each export step: folder, reused (made by an "
+                                          "earlier trial) or seconds it took.")
 
 
 class EmbeddingFacts(_Part):
@@ -123,6 +155,14 @@ class TrackerOutcome(_Part):
 
 
 class TrialRecord(_Part):
+    """One trial's outcome, written atomically to `records/<trial_id>.json` as soon as the trial
+    ends: the source of truth every report, comparison and export reads (they never re-run a
+    model). `key` and `config` say exactly what produced it (model commit or content hash, data
+    hash, code, packages); `environment` where and at which precision it ran. Versioned:
+    `RECORD_SCHEMA_VERSION` (2 added status `pruned` and `configuration`, 3 the task type);
+    older records read as they are. `status` is `ok`, `failed`, `diverged`, `pruned` or
+    `interrupted`: only `ok` records carry scores, and only they are reused."""
+
     schema_version: Literal[1, 2, 3] = RECORD_SCHEMA_VERSION
     key: str = Field(description="sha256 of the trial's key material (see harness.plan.trials).")
     trial_id: str = Field(description="File-safe name: slug of the trial + key prefix.")
@@ -182,6 +222,9 @@ class TrialRecord(_Part):
         default_factory=dict, description="Per experiment tracker of the suite (tensorboard, "
                                           "mlflow, wandb): whether it got this trial's run, and "
                                           "where; empty without `tracking:`.")
+    runtime: RuntimeFacts | None = Field(
+        None, description="Set when the trial evaluated its model through a runtime other than "
+                          "torch (docs/runtimes.md); None: torch.")
     reused_from: str | None = Field(
         None, description="Set when this ok record was copied from an earlier run under the same "
                           "history root (harness nightly) instead of being computed: the source "

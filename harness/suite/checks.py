@@ -25,6 +25,7 @@ from harness.metrics.registry import BINARY_ONLY
 from harness.models.files import hub_model_dir
 from harness.models.load import JA_EXTRA
 from harness.suite.loader import LoadedSuite
+from harness.suite.runtime_checks import check_runtimes
 from harness.tasks.prepare import checked_dataset, prepare_once, summary_of
 from harness.tasks.registry import task_type
 from harness.tasks.scoring import dataset_metrics, unknown_metrics
@@ -82,7 +83,7 @@ def check_suite(loaded: LoadedSuite,
                                             f"metrics {', '.join(r.name for r in refs)} (main "
                                             f"{main}){where}"))
         for model in suite.models:
-            for fld, message in task.model_problems(spec, model.max_length):
+            for fld, message in task.model_problems(spec, spec.max_length_for(model)):
                 errors.append(loaded.error(f"model {model.display_name}: {message}",
                                            ("datasets", i, fld)))
         names = summary["label_names"]
@@ -95,10 +96,14 @@ def check_suite(loaded: LoadedSuite,
             if not METHODS[method.type].applies_to(task.name):
                 findings.append(Finding(item, "skipped", f"{method.type} does not apply to "
                                                          f"{task.name} datasets: no such trials"))
+    findings += _reference_findings(suite)
     for j, spec in enumerate(suite.methods):  # each method checks its own entry
         more_findings, more_errors = METHODS[spec.type].check(spec, j, loaded)
         findings += more_findings
         errors += more_errors
+    more_findings, more_errors = check_runtimes(loaded, _model_types(suite))
+    findings += more_findings
+    errors += more_errors
     if suite.search is not None and importlib.util.find_spec("optuna") is None:
         errors.append(loaded.error("needs optuna: pip install 'harness[search]'", ("search",)))
     for i, metric in enumerate(suite.metrics):
@@ -111,6 +116,19 @@ def check_suite(loaded: LoadedSuite,
     return findings, errors
 
 
+def _model_types(suite) -> dict[str, str | None]:
+    """display name -> config.json model_type, for models with runtimes beyond torch whose
+    files are local (the runtime checks say which architectures were exercised)."""
+    from harness.models.files import local_files, read_config
+
+    out = {}
+    for spec in suite.models:
+        if len(suite.runtimes_for(spec)) > 1:
+            local = local_files(spec)
+            out[spec.display_name] = read_config(local).get("model_type") if local else None
+    return out
+
+
 def _checked_dataset(spec) -> tuple[dict, str]:
     """(summary, where it came from) of a suite dataset, prepared as a trial prepares it."""
     if spec.hub is None:
@@ -118,6 +136,22 @@ def _checked_dataset(spec) -> tuple[dict, str]:
     pinned = pinned_dataset(spec)
     snap = dataset_snapshot(spec.hub.id, spec.hub.revision, (spec.hub.config,))
     return summary_of(prepare_once(pinned)), f"; {hub_where(snap.resolved, spec.hub.config)}"
+
+
+def _reference_findings(suite) -> list[Finding]:
+    """What the published rows show: their datasets that the suite lacks are left out (a shared
+    references file may cover more)."""
+    if not suite.references:
+        return []
+    names = {d.name for d in suite.datasets}
+    shown = sorted({d for r in suite.references for d in r.scores if d in names})
+    missing = sorted({d for r in suite.references for d in r.scores} - names)
+    out = [Finding("references", "ok", f"{len(suite.references)} published rows for "
+                                       f"{', '.join(shown) or 'no dataset of this suite'}")]
+    if missing:
+        out.append(Finding("references", "warning", f"scores for {', '.join(missing)}: not a "
+                                                    "dataset of this suite (not shown)"))
+    return out
 
 
 def _family_names(task) -> list[str]:
@@ -173,6 +207,11 @@ def _check_model(loaded: LoadedSuite, i: int, spec, for_run: bool = False) -> Fi
     if isinstance(limit, int) and spec.max_length > limit:
         raise loaded.error(f"max_length {spec.max_length} exceeds the model's "
                            f"max_position_embeddings {limit}", ("models", i, "max_length"))
+    for j, dataset in enumerate(loaded.suite.datasets):
+        if isinstance(limit, int) and dataset.max_length and dataset.max_length > limit:
+            raise loaded.error(f"max_length {dataset.max_length} exceeds model "
+                               f"{spec.display_name}'s max_position_embeddings {limit}",
+                               ("datasets", j, "max_length"))
     return Finding(item, "ok", f"{model_type}, tokenizer {tokenizer.get('tokenizer_class', '?')}"
                                f"{place}")
 

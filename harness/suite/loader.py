@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +61,15 @@ class LoadedSuite:
     suite: Suite
     path: Path
     lines: LineIndex
+    # Paths the file gave relative (field path -> as written): a "not found" for one of them
+    # says where it was looked for (the suite's folder, not the working directory).
+    relative: dict = field(default_factory=dict)
 
     def error(self, message: str, loc: tuple = ()) -> HarnessError:
+        if "not found: " in message and tuple(loc) in self.relative:
+            message += (f" (the relative path {self.relative[tuple(loc)]!r} is resolved against "
+                        f"the suite's folder {self.path.resolve().parent}, not the working "
+                        "directory)")
         return HarnessError(message, file=str(self.path), line=self.lines.line(loc),
                             field=".".join(str(p) for p in loc) or None)
 
@@ -95,7 +102,7 @@ def _load_suite(path: Path, env: dict[str, str] | None) -> LoadedSuite:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise HarnessError(f"YAML syntax error: {problem}", file=shown,
+        raise HarnessError(f"YAML syntax error: {problem}{_flow_hint(text, mark)}", file=shown,
                            line=mark.line + 1 if mark else None) from None
     lines = LineIndex(root)
     if _expanded_size(root) > MAX_VALUES:
@@ -108,13 +115,27 @@ def _load_suite(path: Path, env: dict[str, str] | None) -> LoadedSuite:
     merged_env = {**default_env(), **(env if env is not None else os.environ)}
     data = _interpolate(data, (), merged_env, shown, lines)
     data = apply_overrides(data, shown, env)  # HARNESS_SUITE_OVERRIDES: test-only
-    data = _resolve_paths(data, path.parent.resolve())
+    relative: dict = {}
+    data = _resolve_paths(data, path.parent.resolve(), relative)
     data = _expand_references(data, shown, lines)
     try:
         suite = Suite.model_validate(data)
     except ValidationError as e:
         raise SuiteErrors([_to_error(err, shown, lines) for err in e.errors()]) from None
-    return LoadedSuite(suite=suite, path=path, lines=lines)
+    return LoadedSuite(suite=suite, path=path, lines=lines, relative=relative)
+
+
+def _flow_hint(text: str, mark) -> str:
+    """A `${VAR}` unquoted inside `{...}` or `[...]` (`files: {test: ${HARNESS_DATA}/x.tsv}`) is
+    a YAML syntax error in any parser (`{` opens a mapping): say how to write it."""
+    if mark is None:
+        return ""
+    line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+    value = re.search(r"[{\[][^\"']*?(\$\{[^}]*\}[^,}\]\s]*)", line)
+    if value is None:
+        return ""
+    return (f"; a ${{VAR}} inside {{...}} or [...] must be quoted: \"{value.group(1)}\" "
+            "(or write the mapping as indented lines)")
 
 
 MAX_VALUES = 100_000
@@ -178,29 +199,37 @@ def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
-def _resolve_paths(data: dict, base: Path) -> dict:
-    """Make local paths absolute, relative to the suite file's folder."""
+def _resolve_paths(data: dict, base: Path, relative: dict | None = None) -> dict:
+    """Make local paths absolute, relative to the suite file's folder (`relative` collects the
+    field paths given relative, as written)."""
+    relative = {} if relative is None else relative
 
-    def absolute(p: Any) -> Any:
-        return str((base / os.path.expanduser(p)).resolve()) if isinstance(p, str) and p else p
+    def absolute(p: Any, loc: tuple = ()) -> Any:
+        if not (isinstance(p, str) and p):
+            return p
+        if not os.path.isabs(os.path.expanduser(p)):
+            relative[loc] = p
+        return str((base / os.path.expanduser(p)).resolve())
 
-    for model in _as_list(data.get("models")):
+    for i, model in enumerate(_as_list(data.get("models"))):
         if isinstance(model, dict) and "path" in model:
-            model["path"] = absolute(model["path"])
-    for dataset in _as_list(data.get("datasets")):
+            model["path"] = absolute(model["path"], ("models", i, "path"))
+    for i, dataset in enumerate(_as_list(data.get("datasets"))):
         if isinstance(dataset, dict) and isinstance(dataset.get("files"), dict):
-            dataset["files"] = {k: absolute(v) for k, v in dataset["files"].items()}
-    for method in _as_list(data.get("methods")):  # a method's data files (local MTEB tasks)
-        _absolute_files(method, absolute)
+            dataset["files"] = {k: absolute(v, ("datasets", i, "files", k))
+                                for k, v in dataset["files"].items()}
+    for i, method in enumerate(_as_list(data.get("methods"))):  # local MTEB tasks' files
+        _absolute_files(method, absolute, ("methods", i))
     if isinstance(data.get("references"), list):  # a references file's path
-        data["references"] = [absolute(r) if isinstance(r, str) else r for r in data["references"]]
-    for metric in _as_list(data.get("metrics")):
+        data["references"] = [absolute(r, ("references", j)) if isinstance(r, str) else r
+                              for j, r in enumerate(data["references"])]
+    for i, metric in enumerate(_as_list(data.get("metrics"))):
         if isinstance(metric, dict) and "evaluate" in metric:
-            metric["evaluate"] = absolute(metric["evaluate"])
-    for tracker in _as_list(data.get("tracking")):  # tensorboard log_dir, wandb dir
+            metric["evaluate"] = absolute(metric["evaluate"], ("metrics", i, "evaluate"))
+    for i, tracker in enumerate(_as_list(data.get("tracking"))):  # tensorboard log_dir, wandb dir
         for key in ("log_dir", "dir"):
             if isinstance(tracker, dict) and isinstance(tracker.get(key), str):
-                tracker[key] = absolute(tracker[key])
+                tracker[key] = absolute(tracker[key], ("tracking", i, key))
     return data
 
 
@@ -247,20 +276,20 @@ def _expand_references(data: dict, shown: str, lines: "LineIndex") -> dict:
 _PATH_KEYS = {"files", "corpus", "queries", "qrels", "beir"}  # mteb local tasks' files
 
 
-def _absolute_files(node: Any, absolute) -> None:
+def _absolute_files(node: Any, absolute, loc: tuple = ()) -> None:
     """Every `files:` mapping (and an mteb retrieval task's `corpus:`, `queries:`, `qrels:`,
     `beir:`) inside a method entry names files relative to the suite file."""
     if isinstance(node, list):
-        for item in node:
-            _absolute_files(item, absolute)
+        for i, item in enumerate(node):
+            _absolute_files(item, absolute, (*loc, i))
     elif isinstance(node, dict):
         for key, value in node.items():
             if key in _PATH_KEYS and isinstance(value, dict):
-                node[key] = {k: absolute(v) for k, v in value.items()}
+                node[key] = {k: absolute(v, (*loc, key, k)) for k, v in value.items()}
             elif key in _PATH_KEYS and isinstance(value, str):
-                node[key] = absolute(value)
+                node[key] = absolute(value, (*loc, key))
             else:
-                _absolute_files(value, absolute)
+                _absolute_files(value, absolute, (*loc, key))
 
 
 def _to_error(err: dict, shown: str, lines: LineIndex) -> HarnessError:

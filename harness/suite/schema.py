@@ -1,9 +1,9 @@
 """The suite schema: `Suite` joins the typed pieces (harness.specs) with each method's own spec
 (discriminated on `type`); the single source of truth, with extra="forbid" everywhere.
 
-`harness schema` exports it as JSON Schema; the README documents it field by field. Checks that
-need only the suite itself live in the validators; checks that need the data or a model dir live
-in `harness.suite.checks`.
+`harness schema` exports it as JSON Schema; docs/reference/suite.md (generated from it) lists it
+field by field. Checks that need only the suite itself live in the validators; checks that need
+the data or a model dir live in `harness.suite.checks`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from harness.specs.field_error import FieldError
 from harness.specs.metric import MetricRef
 from harness.specs.model import ModelSpec, Resources
 from harness.specs.reference import ReferenceSpec
+from harness.specs.runtime import REFERENCE, RUNTIME_NAMES, check_runtimes
 from harness.specs.search import SearchSpec, SelectionSpec
 from harness.specs.tracking import TRACKER_TAGS, TrackerSpec, shorthand
 from harness.specs.training import TrainingSpec
@@ -64,7 +65,7 @@ class Suite(Strict):
                           "the best mean validation score over seeds (default metric: main_metric).")
     search: SearchSpec | None = Field(
         None, description="An Optuna search over training fields (pip install 'harness[search]'); "
-                          "README 'Grids, selection and search'.")
+                          "docs/how-to/search-and-selection.md.")
     references: list[ReferenceSpec] = Field(
         default_factory=list, description="Published figures shown beside the suite's rows "
                                           "(italic, cited, never ranked); an item may be the path "
@@ -72,6 +73,22 @@ class Suite(Strict):
     tracking: list[TrackerSpec] = Field(
         default_factory=list, description="Experiment trackers every trial reports to "
                                           "(tensorboard, mlflow, wandb); never part of a trial key.")
+    runtimes: list[Literal[RUNTIME_NAMES]] = Field(
+        default_factory=lambda: [REFERENCE],
+        description="Where every trained or frozen model is evaluated: torch (the reference), "
+                    "torch-bf16, onnx, onnx-int8, openvino, openvino-bf16 (pip install "
+                    "'harness[runtimes]'); a model's `runtimes` replaces it. Each runtime other "
+                    "than torch is a trial of its own reading the exported model "
+                    "(docs/runtimes.md).")
+
+    @field_validator("runtimes", mode="before")
+    @classmethod
+    def _runtime_list(cls, v):
+        return check_runtimes(v)
+
+    def runtimes_for(self, model: ModelSpec) -> list[str]:
+        """The model's runtimes (its own list, else the suite's)."""
+        return list(model.runtimes or self.runtimes)
 
     @field_validator("tracking", mode="before")
     @classmethod
@@ -149,8 +166,11 @@ class Suite(Strict):
                 raise FieldError(f"models.{i}.training" + (f".{field}" if field else ""),
                                  str(cause) if cause is not None else err["msg"]) from None
         grids = self.grids()
-        if self.selection and self.selection.metric and self.selection.metric not in metric_names:
-            raise FieldError("selection.metric", f"{self.selection.metric!r} is not one of metrics")
+        dataset_metrics = {m.name for d in self.datasets for m in d.metrics or []}
+        if self.selection and self.selection.metric and self.selection.metric not in metric_names \
+                and self.selection.metric not in dataset_metrics:
+            raise FieldError("selection.metric", f"{self.selection.metric!r} is not one of metrics "
+                                                 "(nor of a dataset's metrics)")
         if self.search is not None:
             searched = sorted(set(self.search.space))
             for where in grids:

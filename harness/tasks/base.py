@@ -99,6 +99,12 @@ class TaskType:
     # STS, EM/F1 for QA); empty: the dataset's main metric.
     overview_metrics: ClassVar[tuple[str, ...]] = ()
     head_class: ClassVar[str] = "AutoModelForSequenceClassification"
+    # Its fine-tuned head exports as (batch, sequence) inputs -> one output tensor, so runtimes
+    # (harness.runtimes: ONNX Runtime, OpenVINO, bf16) evaluate it again; False: torch only.
+    exports: ClassVar[bool] = True
+    # The Hugging Face task of a fine-tuned model's card (model-index task type and name,
+    # pipeline tag) — the same for classification and regression heads.
+    hub_task: ClassVar[tuple[str, str]] = ("text-classification", "Text Classification")
     description: ClassVar[str] = ""
     # Spec fields only this task type reads (registry.foreign_fields refuses them elsewhere).
     own_fields: ClassVar[tuple[str, ...]] = ()
@@ -200,16 +206,32 @@ class TaskType:
         keep more (QA: start and end logits stacked)."""
         return logits[0] if isinstance(logits, tuple) else logits
 
+
+    # -- `harness predict` ----------------------------------------------------------------------
+    def input_row(self, parts: list[str]) -> dict:
+        """One input given as texts ('a ||| b' split) -> a canonical row (no label); ValueError
+        saying what the input must look like."""
+        from harness.data.load import PAIR, TEXT
+
+        if len(parts) not in (1, 2) or not all(p.strip() for p in parts):
+            raise ValueError("an input is a text, or a text pair 'a ||| b'")
+        return {TEXT: parts[0], **({PAIR: parts[1]} if len(parts) == 2 else {})}
+
+    def answer(self, output: np.ndarray, row: dict, id2label: dict) -> dict:
+        """What `harness predict` prints for one input from its model output row."""
+        raise NotImplementedError
+
     def input_columns(self, dataset: dict) -> tuple[str, str | None]:
         """The file columns `harness predict` reads (text, pair) by default, from the trial's
         dataset config."""
         return dataset.get("text_column") or "text", dataset.get("text_pair_column")
 
-    def predict(self, model_dir, inputs: list[tuple[str, str | None]], dataset: dict,
-                max_length: int, label_names: list[str], batch_size: int):
-        """`harness predict` for task types whose model is not a sequence classifier: (JSON
-        rows, table headers, table rows) for the inputs ((text, pair) each; `dataset` is the
-        trial's dataset config); None: predict.py's own sequence path."""
+    def predict(self, model_dir, inputs: list[list[str]], dataset: dict, max_length: int,
+                label_names: list[str], batch_size: int):
+        """`harness predict` for task types whose inputs are not one model row each (QA
+        windows, tagged tokens): (JSON rows, table headers, table rows) for the inputs (each
+        its texts, 'a ||| b' split; `dataset` is the trial's dataset config); None: predict.py's
+        row path (`input_row`, `answer`)."""
         return None
 
     # -- scores and baselines -----------------------------------------------------------------

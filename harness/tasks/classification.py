@@ -64,6 +64,12 @@ class Classification(TaskType):
             id2label=dict(enumerate(info.label_names)),
             label2id={name: i for i, name in enumerate(info.label_names)})
 
+    def answer(self, output: np.ndarray, row: dict, id2label: dict) -> dict:
+        p = softmax(output[None, :])[0]
+        i = int(p.argmax())
+        return {"label": id2label.get(i, str(i)), "label_id": i, "score": round(float(p[i]), 6),
+                "scores": {id2label.get(j, str(j)): round(float(v), 6) for j, v in enumerate(p)}}
+
     def truth(self, ds, info: TaskInfo) -> np.ndarray:
         return label_ids_of(ds)
 

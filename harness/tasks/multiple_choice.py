@@ -30,6 +30,8 @@ class MultipleChoice(TaskType):
     family = "labels"
     baseline_label = "most frequent choice"
     head_class = "AutoModelForMultipleChoice"
+    hub_task = ("multiple-choice", "Multiple Choice")
+    exports = False  # (batch, choices, sequence) inputs: runtimes evaluate sequence-level heads
     description = "a question, N choices and the index of the right one"
 
     def declared_by(self, spec: DatasetSpec) -> bool:
@@ -103,6 +105,20 @@ class MultipleChoice(TaskType):
         from transformers import AutoModelForMultipleChoice
 
         return AutoModelForMultipleChoice.from_pretrained(source, trust_remote_code=trust_remote_code)
+
+    def input_row(self, parts: list[str]) -> dict:
+        if len(parts) < 3 or not all(p.strip() for p in parts):
+            raise ValueError("an input is a question and at least two choices: "
+                             "'question ||| choice 0 ||| choice 1 ...'")
+        return {TEXT: parts[0], CHOICES: list(parts[1:])}
+
+    def answer(self, output: np.ndarray, row: dict, id2label: dict) -> dict:
+        from harness.tasks.classification import softmax
+
+        p = softmax(np.asarray(output)[None, :])[0]
+        i = int(p.argmax())
+        return {"choice": i, "answer": row[CHOICES][i], "score": round(float(p[i]), 6),
+                "scores": [round(float(v), 6) for v in p]}
 
     def truth(self, ds, info: TaskInfo) -> np.ndarray:
         return label_ids_of(ds)

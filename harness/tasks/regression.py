@@ -28,6 +28,7 @@ class Regression(TaskType):
     family = "scores"
     baseline_label = "train mean"
     learned_by = "correlation"
+    hub_task = ("text-classification", "Text Regression (regression head, num_labels 1)")
     overview_metrics = ("pearson", "spearman")
     description = "a text or text pair and a real-valued score (STS)"
 
@@ -89,6 +90,9 @@ class Regression(TaskType):
 
         return AutoModelForSequenceClassification.from_pretrained(
             source, trust_remote_code=trust_remote_code, num_labels=1, problem_type="regression")
+
+    def answer(self, output: np.ndarray, row: dict, id2label: dict) -> dict:
+        return {"score": round(float(np.asarray(output).reshape(-1)[0]), 6)}
 
     def truth(self, ds, info: TaskInfo) -> np.ndarray:
         return np.asarray(column_values(ds, LABEL), dtype=np.float32)

@@ -100,3 +100,24 @@ def test_init_bad_file_is_one_line(tmp_path):
     bad.write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
     assert main(["init", "--data", str(tmp_path / "missing.csv")]) == 2
     assert main(["init", "--data", str(bad), "--out", str(tmp_path / "o.yaml")]) == 2
+
+
+@pytest.mark.parametrize("folder, data, task, expected", [
+    ("sts", "train.csv", "regression", {"text_column": "sentence1",
+                                        "text_pair_column": "sentence2", "label_column": "score",
+                                        "task": "regression"}),
+    ("choice", "train.jsonl", "multiple_choice", {"text_column": "question",
+                                                  "label_column": "label"}),
+], ids=["regression", "multiple-choice"])
+def test_init_guesses_regression_and_multiple_choice(task_data, tmp_path, folder, data, task,
+                                                     expected):
+    out = tmp_path / "suite.yaml"
+    assert main(["init", "--data", str(task_data / folder / data), "--out", str(out)]) == 0
+    suite = yaml.safe_load(out.read_text(encoding="utf-8"))
+    dataset = suite["datasets"][0]
+    assert {k: dataset.get(k) for k in expected} == expected
+    assert "label_names" not in dataset  # scores and choice indices have no names
+    assert suite["main_metric"] == {"regression": "pearson", "multiple_choice": "accuracy"}[task]
+    proc = light("validate", str(out))
+    assert proc.returncode == 0 and f"task {task}: " in proc.stdout, proc.stderr
+    assert "HEAVY=\n" in proc.stderr or proc.stderr.rstrip().endswith("HEAVY=")

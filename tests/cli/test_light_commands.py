@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,24 @@ def test_validate_embeddings_suite_is_light():
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY=\n" in proc.stderr
     assert "mteb task JSTS-local: local sts; validation 1457" in proc.stdout
+
+
+@pytest.mark.slow  # a subprocess; prepares JGLUE's files (~20 s)
+def test_validate_jglue_suite_offline_is_light(tmp_path):
+    """suites/jglue.yaml offline: every local dataset checked with its task type, the hub models
+    listed as not checked with the fetch hint, the published rows counted; no torch."""
+    if not all((SHARED_DATA / "jglue" / d).is_dir()
+               for d in ("jsts-v1.3", "jnli-v1.3", "jcommonsenseqa-v1.3")):
+        pytest.skip(f"JGLUE's JSTS/JNLI/JCommonsenseQA not found under {SHARED_DATA} (set HARNESS_DATA)")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "hf"),
+               HARNESS_CACHE=str(tmp_path / "cache"), HARNESS_DATA=str(SHARED_DATA))
+    proc = light("validate", "suites/jglue.yaml", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY=\n" in proc.stderr
+    out = proc.stdout
+    assert "dataset jsts: inferred task regression: regression: scores in [0, 5]" in out
+    assert "train 12451, validation 1457, test 1589" in out
+    assert "dataset jnli: inferred task classification: 3 labels" in out
+    assert "dataset jcommonsenseqa: inferred task multiple_choice: multiple choice: 5 choices" in out
+    assert out.count("not checked model") == 2 and "harness fetch SUITE" in out
+    assert "references: 4 published rows for jcommonsenseqa, jnli, jsts" in out

@@ -1,6 +1,6 @@
 """One suite with a classification, a regression and a multiple-choice dataset, fine-tuned end
 to end on the tiny BERT: each trial runs its dataset's task type, stores predictions that
-reproduce its record's scores (recomputed here without harness or scipy), and the report has a
+reproduce its record's scores (recomputed here with scipy and with numpy alone), and the report has a
 leaderboard per task type, the overview across datasets and the published row."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from harness.cli import main
 from harness.store.store import ResultsStore
@@ -43,6 +44,7 @@ training:
   epochs: 2
   learning_rate: 3.0e-3
   batch_size: 16
+  save_model: true
 seeds: [1, 2]
 references:
   - label: A published tiny
@@ -98,6 +100,10 @@ def test_three_task_types_in_one_suite(tiny_bert, task_data, english_data, tmp_p
         assert _pearson(y, p) == pytest.approx(r.metrics["test"]["pearson"], abs=1e-9)
         assert _pearson(_ranks(y), _ranks(p)) == pytest.approx(r.metrics["test"]["spearman"],
                                                                 abs=1e-9)
+        assert stats.pearsonr(y, p).statistic == pytest.approx(r.metrics["test"]["pearson"],
+                                                               abs=1e-9)
+        assert stats.spearmanr(y, p).statistic == pytest.approx(r.metrics["test"]["spearman"],
+                                                                abs=1e-9)
         assert float(np.mean((y.astype(np.float64) - p) ** 2)) == pytest.approx(
             r.metrics["test"]["mse"], rel=1e-6)
         assert r.metrics["validation"]["pearson"] is not None  # selection reads it
@@ -119,6 +125,33 @@ def test_three_task_types_in_one_suite(tiny_bert, task_data, english_data, tmp_p
     tables = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["tables"]
     assert {"overview", "leaderboard", "leaderboard-regression",
             "leaderboard-multiple_choice"} <= set(tables)
+    # predict: a saved regression model scores a test pair as its stored prediction did, and
+    # a multiple-choice model picks one of the choices given
+    (sts,) = [r for r in by_task[("sts", "finetune")] if r.seed == 1]
+    import csv
+
+    with open(task_data / "sts" / "test.csv", encoding="utf-8") as f:
+        first = next(csv.DictReader(f))
+    _, stored = store.read_predictions(sts.artifacts["predictions"])
+    capsys.readouterr()
+    assert main(["predict", str(results), "--trial", sts.trial_id, "--format", "json",
+                 f"{first['sentence1']} ||| {first['sentence2']}"]) == 0
+    said = json.loads(capsys.readouterr().out)["predictions"][0]
+    assert said["score"] == pytest.approx(float(stored[0]), abs=1e-4)
+    (choice,) = [r for r in by_task[("choice", "finetune")] if r.seed == 1]
+    assert main(["predict", str(results), "--trial", choice.trial_id, "--format", "json",
+                 "topic? spicy curry ||| weather ||| food ||| sports"]) == 0
+    said = json.loads(capsys.readouterr().out)["predictions"][0]
+    assert said["answer"] == ["weather", "food", "sports"][said["choice"]]
+    assert sum(said["scores"]) == pytest.approx(1.0, abs=1e-5)
+    # the model card's model-index names the task and the regression metrics
+    from huggingface_hub import ModelCard
+
+    card = ModelCard.load(results / sts.artifacts["model"] / "README.md")
+    assert {(e.task_type, e.metric_type) for e in card.data.eval_results} == {
+        ("text-classification", "pearsonr"), ("text-classification", "spearmanr"),
+        ("text-classification", "mse")}
+    assert "- task type: regression" in card.text and "train mean baseline" in card.text
     # a rerun reuses every trial
     assert main(["run", str(suite), "--results-dir", str(results)]) == 0
     again = capsys.readouterr().out

@@ -1,4 +1,5 @@
-"""Dense peak throughput (TFLOP/s, no structured sparsity) per GPU and dtype, for MFU.
+"""Dense peak throughput (TFLOP/s, no structured sparsity) per GPU and dtype, for MFU; on CPU
+the peak is this machine's own, measured (cpu_peak: harness.runtimes.cpu_peaks).
 
 Figures are the vendors' datasheet numbers for dense tensor-core math (fp32: the non-tensor-core
 figure). A device that is not listed, or a dtype it has no figure for, gives no MFU (None) rather
@@ -59,12 +60,25 @@ def matmul_params(model) -> int:
     return sum(p.numel() for p in model.parameters() if id(p) not in embedded)
 
 
-def mfu_timing(model, timing: dict, test, dtype: str | None, cuda: bool) -> dict:
-    """MFU of training and of the test pass on GPU (harness.methods.finetune.peak_flops); None on CPU."""
-    if not cuda:
-        return {"mfu_train": None, "mfu_inference": None}
-    from harness.env import device_facts
+def cpu_peak(dtype: str | None) -> float | None:
+    """This CPU's measured matmul peak for fp32 or bf16 (harness.runtimes.cpu_peaks: a short
+    probe, cached per machine); None for other dtypes."""
+    if dtype not in ("fp32", "bf16"):
+        return None
+    from harness.runtimes.cpu_peaks import cpu_peaks
 
-    params, peak = matmul_params(model), peak_flops(device_facts()[1], dtype)
+    return cpu_peaks()[dtype]
+
+
+def mfu_timing(model, timing: dict, test, dtype: str | None, cuda: bool) -> dict:
+    """MFU of training and of the test pass: on GPU against the datasheet peak, on CPU against
+    this CPU's measured matmul peak for the dtype."""
+    if cuda:
+        from harness.env import device_facts
+
+        peak = peak_flops(device_facts()[1], dtype)
+    else:
+        peak = cpu_peak(dtype)
+    params = matmul_params(model)
     return {"mfu_train": mfu(params, timing.get("train_tokens_per_s"), peak, training=True),
             "mfu_inference": mfu(params, test.tokens_per_s, peak, training=False)}

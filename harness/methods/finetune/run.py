@@ -36,6 +36,7 @@ from harness.methods.base import Diverged, MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.finetune import eval_order, peak_flops, speedups
 from harness.methods.finetune.callbacks import guard_reporting, trainer_callbacks
+from harness.methods.finetune.keep import keep_for_runtimes
 from harness.methods.finetune.length_sampler import LengthGroupedTrainer
 from harness.methods.finetune.throughput import (
     CountingCollator,
@@ -86,6 +87,7 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
             model = trainer.model
             metrics, test, timing = score(trial, ctx, p, model, timing)
             saved = save(trial, ctx, p, trainer)
+            keep_for_runtimes(trial, ctx, trainer, p.tokenizer)  # harness.runtimes: export source
         finally:
             shutil.rmtree(p.scratch, ignore_errors=True)
     return MethodOutcome(metrics=metrics, test_label_ids=test["y_true"],
@@ -262,11 +264,12 @@ def tokenized_splits(spec, dataset, tokenizer, ctx: TrialContext) -> tuple[dict,
     """(splits, reused): each split tokenized once per (tokenizer, data, max_length), no padding,
     from the on-disk cache (tokenize_cache) when an earlier trial or run made it."""
     memo = ctx.cached("tokenized-splits", dict)
-    key = (spec.display_name, dataset.name, spec.max_length)
+    length = dataset.max_length_for(spec)
+    key = (spec.display_name, dataset.name, length)
     if key in memo:
         return memo[key], True
     data = ctx.prepared(dataset)
-    splits, hit = tokenize_splits(data.splits, tokenizer, spec.max_length,
+    splits, hit = tokenize_splits(data.splits, tokenizer, length,
                                   cache_root(ctx.store.root), data.task, label=dataset.name,
                                   info=data.info)
     memo[key] = splits

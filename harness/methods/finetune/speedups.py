@@ -38,9 +38,10 @@ def pad_multiple(cuda: bool, compiled: bool) -> int | None:
 
 
 def mfu_dtype(precision: str, cuda: bool, tf32: bool) -> str | None:
-    """The peak-table dtype that the matmuls ran in; None on CPU (no MFU there)."""
+    """The peak-table dtype that the matmuls ran in (CPU: fp32 or bf16, against its measured
+    peak; None for fp16 on CPU)."""
     if not cuda:
-        return None
+        return {"float32": "fp32", "bf16": "bf16"}.get(precision)
     if precision in ("bf16", "fp16"):
         return precision
     return "tf32" if tf32 else "fp32"

@@ -21,6 +21,7 @@ class Mteb(Method):
     name = "mteb"
     spec = MtebMethod
     needs_datasets = False
+    runtimes = True  # encodes through the suite model's runtimes too (runtime_encoder.py)
 
     def model_trials(self, spec, model, plan):
         return mteb_trials(spec, model, plan)

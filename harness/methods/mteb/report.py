@@ -34,7 +34,8 @@ def embeddings_frame(records: list[TrialRecord]):
     types = {r.dataset_name: r.embedding.task_type for r in records if r.embedding is not None}
     rows = {}
     for r in records:
-        rows.setdefault(r.model_name or "-", {"model": r.model_name or "-"})[r.dataset_name] = main_score(r)
+        name = (r.model_name or "-") + (f" [{r.runtime.name}]" if r.runtime else "")  # own row
+        rows.setdefault(name, {"model": name})[r.dataset_name] = main_score(r)
     frame = pd.DataFrame(list(rows.values()), columns=["model", *tasks]).astype({t: "float64" for t in tasks})
     type_means = []
     for task_type in dict.fromkeys(types[t] for t in tasks if t in types):

@@ -14,9 +14,11 @@ from harness.methods.base import MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.mteb.encoder import mteb_encoder
 from harness.methods.mteb.per_query import QueryView
+from harness.methods.mteb.runtime_encoder import TimedEncoder
 from harness.methods.mteb.tasks import build_task
 from harness.models.files import model_facts
 from harness.models.load import model_source
+from harness.runtimes.catalog import RUNTIMES
 from harness.trial import Trial
 
 
@@ -37,9 +39,15 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
     method = trial.method_spec
     task = build_task(task_spec, material["task"].get("fingerprint"))
     device = device_name()
-    encoder, pooling = ctx.cached(("mteb-encoder", spec.display_name, method.pooling),
-                                  lambda: mteb_encoder(spec, material["model"], method.pooling, device))
     log: list[dict] = []
+    runtime_facts = None
+    if trial.runtime:  # the same pipeline through ONNX Runtime, OpenVINO or bf16 (runtime_encoder)
+        encoder, pooling, runtime_facts = runtime_mteb_encoder(trial, ctx, device, log)
+    else:
+        encoder, pooling = ctx.cached(("mteb-encoder", spec.display_name, method.pooling),
+                                      lambda: mteb_encoder(spec, material["model"], method.pooling,
+                                                           device))
+    encoder = TimedEncoder(encoder)  # texts/s of every encode call, torch and runtimes alike
     searching = task.metadata.type in ("Retrieval", "Reranking")
     view = None
     model = encoder
@@ -69,11 +77,15 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
     if view is not None and view.views:
         artifacts["queries"] = save_views(ctx, trial, view.views, eval_split)
     encodes = [e for e in log if "encode" in e]
+    timing = {"eval_runtime_s": seconds, "encode_samples_per_s": encoder.rate()}
+    if runtime_facts is not None:
+        timing["model_size_mb"] = runtime_facts.pop("model_size_mb")
     return MethodOutcome(
         metrics=metrics, test_label_ids=None, test_predictions=None,
-        timing={"eval_runtime_s": seconds}, log_history=log,
+        timing=timing, log_history=log,
         model_facts=model_facts(Path(model_source(spec))),
-        precision="float32", artifacts=artifacts,
+        precision=RUNTIMES[trial.runtime].precision if trial.runtime else "float32",
+        artifacts=artifacts, runtime=runtime_facts,
         cache_hits={"embeddings": all(e["cache_hit"] for e in encodes)} if encodes else {},
         embedding={"pooling": pooling, "task_type": task.metadata.type,
                    "main_score_name": task.metadata.main_score, "eval_split": eval_split})
@@ -90,6 +102,8 @@ def search_model(encoder, task, trial: Trial, ctx: TrialContext, pooling: str, l
     method = trial.method_spec
     identity = {"model": trial.key_material["model"], "pooling": pooling,
                 "packages": package_versions(("torch", "transformers", "sentence-transformers"))}
+    if trial.runtime:  # a runtime's vectors are its own: never read torch's from the cache
+        identity["runtime"] = trial.key_material["runtime"]
     cached = CachedEncoder(encoder, EmbeddingCache(ctx.store.root / "cache" / "embeddings"),
                            identity, log)
     similarity = _similarity(encoder)
@@ -108,6 +122,31 @@ def search_model(encoder, task, trial: Trial, ctx: TrialContext, pooling: str, l
     else:
         backend = ExactIndex(similarity, log)
     return search_wrapper(cached, backend)
+
+
+def runtime_mteb_encoder(trial: Trial, ctx: TrialContext, device: str, log: list):
+    """(encoder through the trial's runtime, pooling, RuntimeFacts fields): a fresh
+    SentenceTransformer per trial (its forward is replaced), with a ModelMeta revision of its
+    own so mteb's result file never overwrites the torch trial's."""
+    import torch
+
+    from harness.methods.mteb.encoder import model_revision
+    from harness.methods.mteb.runtime_encoder import export_key, through_runtime
+
+    spec, method, material = trial.model, trial.method_spec, trial.key_material
+    encoder, pooling = mteb_encoder(spec, material["model"], method.pooling, device)
+    encoder.mteb_model_meta = encoder.mteb_model_meta.model_copy(update={
+        "revision": model_revision({**material["model"], "runtime": material["runtime"]})})
+    key = export_key(material["model"], pooling)
+    threads = torch.get_num_threads()
+    facts = through_runtime(encoder, trial.runtime, ctx.store.root, key, threads, log)
+    rt = material["runtime"]
+    return encoder, pooling, {
+        "name": trial.runtime, "precision": rt["precision"], "source_trial_id": trial.after,
+        "source_key": material["source_key"], "packages": rt["packages"],
+        "quantization": rt["quantization"], "threads": threads,
+        "compiled_precision": facts["compiled_precision"], "model_size_mb": facts["model_size_mb"],
+        "export": [e for e in log if "export" in e]}
 
 
 def _similarity(encoder) -> str:

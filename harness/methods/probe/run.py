@@ -30,7 +30,7 @@ def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, 
     ds = data.splits[split]
     key = cache_key(model=trial.key_material["model"], dataset=trial.key_material["dataset"],
                     split=split, pooling=opts["pooling"], layer=opts["layer"],
-                    max_length=spec.max_length, precision=precision)
+                    max_length=trial.dataset.max_length_for(spec), precision=precision)
     cache = EmbeddingCache(ctx.store.root / "cache" / "embeddings")
     t0 = time.perf_counter()
     cached = cache.load(key, len(ds))
@@ -46,7 +46,8 @@ def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, 
     tokenizer = load_tokenizer(spec, ctx)
     pairs = column_values(ds, PAIR) if PAIR in ds.column_names else None
     array = embed(encoder, tokenizer, column_values(ds, TEXT), pairs, pooling=opts["pooling"],
-                  layer=opts["layer"], max_length=spec.max_length, batch_size=trial.method_spec.batch_size)
+                  layer=opts["layer"], max_length=trial.dataset.max_length_for(spec),
+                  batch_size=trial.method_spec.batch_size)
     cache.save(key, array)
     return array, False, time.perf_counter() - t0
 

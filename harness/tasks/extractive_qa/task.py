@@ -65,6 +65,8 @@ class ExtractiveQA(TaskType):
     baseline_label = "best-overlap sentence"
     head_class = "AutoModelForQuestionAnswering"
     overview_metrics = ("exact_match", "f1")
+    exports = False  # start and end logits per token: the runtimes evaluate sequence heads only
+    hub_task = ("question-answering", "Question Answering")
     description = "a question and a context; the answer is a span of the context (SQuAD v1.1)"
     own_fields = OWN_FIELDS
 
@@ -225,7 +227,7 @@ class ExtractiveQA(TaskType):
         from harness.errors import HarnessError
         from harness.tasks.extractive_qa.inference import answer_questions
 
-        if any(not c for _, c in inputs):
+        if any(len(parts) != 2 or not all(p.strip() for p in parts) for parts in inputs):
             raise HarnessError("extractive QA answers a question over a context: give "
                                "'question ||| context' (or a file with both columns)")
         x = {k: dataset.get(k) if dataset.get(k) is not None else v for k, v in DEFAULTS.items()}

@@ -51,6 +51,8 @@ class TokenClassification(TaskType):
     family = "entities"
     baseline_label = "dictionary"
     head_class = "AutoModelForTokenClassification"
+    exports = False  # a tag per token: the runtimes evaluate sequence heads only
+    hub_task = ("token-classification", "Token Classification")
     description = "a sentence and its typed entities (NER), as character spans or IOB2 word tags"
     own_fields = OWN_FIELDS
 
@@ -156,8 +158,9 @@ class TokenClassification(TaskType):
         from harness.errors import HarnessError
         from harness.tasks.token_classification.inference import tag_sentences
 
-        if any(p for _, p in inputs):
+        if any(len(parts) != 1 or not parts[0].strip() for parts in inputs):
             raise HarnessError("token classification tags one sentence per input (no ' ||| ')")
+        inputs = [(parts[0], None) for parts in inputs]
         types = list(dict.fromkeys(n[2:] for n in label_names if n[:2] in ("B-", "I-")))
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
         model = AutoModelForTokenClassification.from_pretrained(model_dir).eval()
