@@ -15,7 +15,6 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.store.store import ResultsStore
-from harness.tasks.registry import task_type
 
 PAIR_SEPARATOR = "|||"
 
