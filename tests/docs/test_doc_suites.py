@@ -68,3 +68,26 @@ def _write_jglue_tasks(root: Path) -> None:
         for split in ("train-v1.3.json", "valid-v1.3.json"):
             (root / name / split).write_text(
                 "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    _write_span_tasks(root)
+
+
+def _write_span_tasks(root: Path) -> None:
+    """JSQuAD (SQuAD JSON, the literal title prefix) and the NER set's format (span-tasks.yaml)."""
+    import json
+
+    sys.path.insert(0, str(REPO / "tests"))
+    from tiny_models import japanese_ner_rows, japanese_qa_rows
+
+    rows = japanese_qa_rows(40, seed=0)
+    squad = {"data": [{"title": "t", "paragraphs": [{"context": r["context"], "qas": [
+        {"id": r["id"], "question": r["question"], "is_impossible": False,
+         "answers": [{"text": r["answers"]["text"][0],
+                      "answer_start": r["answers"]["answer_start"][0]}]}]} for r in rows]}]}
+    (root / "jsquad-v1.3").mkdir(parents=True, exist_ok=True)
+    for split in ("valid-v1.3.json", "test-v1.3.json"):
+        (root / "jsquad-v1.3" / split).write_text(json.dumps(squad, ensure_ascii=False),
+                                                  encoding="utf-8")
+    ner = root.parent / "ner-wikipedia-ja"
+    ner.mkdir(parents=True, exist_ok=True)
+    (ner / "ner.json").write_text(json.dumps(japanese_ner_rows(60, seed=0), ensure_ascii=False),
+                                  encoding="utf-8")
