@@ -107,8 +107,9 @@ def test_validate_jglue_suite_offline_is_light(tmp_path):
     """suites/jglue.yaml offline: every local dataset checked with its task type, the hub models
     listed as not checked with the fetch hint, the published rows counted; no torch."""
     if not all((SHARED_DATA / "jglue" / d).is_dir()
-               for d in ("jsts-v1.3", "jnli-v1.3", "jcommonsenseqa-v1.3")):
-        pytest.skip(f"JGLUE's JSTS/JNLI/JCommonsenseQA not found under {SHARED_DATA} (set HARNESS_DATA)")
+               for d in ("jsts-v1.3", "jnli-v1.3", "jcommonsenseqa-v1.3", "jsquad-v1.3")):
+        pytest.skip(f"JGLUE's JSTS/JNLI/JCommonsenseQA/JSQuAD not found under {SHARED_DATA} "
+                    "(set HARNESS_DATA)")
     env = dict(os.environ, HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "hf"),
                HARNESS_CACHE=str(tmp_path / "cache"), HARNESS_DATA=str(SHARED_DATA))
     proc = light("validate", "suites/jglue.yaml", env=env)
@@ -120,4 +121,6 @@ def test_validate_jglue_suite_offline_is_light(tmp_path):
     assert "dataset jnli: inferred task classification: 3 labels" in out
     assert "dataset jcommonsenseqa: inferred task multiple_choice: multiple choice: 5 choices" in out
     assert out.count("not checked model") == 2 and "harness fetch SUITE" in out
-    assert "references: 4 published rows for jcommonsenseqa, jnli, jsts" in out
+    assert "dataset jsquad: inferred task extractive_qa: extractive QA: windows with doc_stride " \
+        "128, answers scored jglue" in out and "metrics exact_match, f1 (main f1)" in out
+    assert "references: 4 published rows for jcommonsenseqa, jnli, jsquad, jsts" in out
