@@ -104,6 +104,15 @@ def test_tiny_mecab_bert_learns_extractive_qa(dic, tiny_span_berts, tmp_path, mo
     answer = json.loads(capsys.readouterr().out)["predictions"][0]["answer"]
     assert answer["text"] == row["context"][answer["start"]:answer["end"]]
 
+    # the HTML page shows the worst questions of the best row (a detail view: not in markdown)
+    page = tmp_path / "report.html"
+    assert main(["report", str(tmp_path / "first"), "--no-plots", "--format", "html",
+                 "--output", str(page)]) == 0
+    assert "answered worst" in page.read_text(encoding="utf-8")
+    assert main(["report", str(tmp_path / "first"), "--no-plots"]) == 0
+    markdown = capsys.readouterr().out
+    assert "answered worst" not in markdown and "answer normalisation" in markdown
+
     # a rerun (another results dir, the same HARNESS_CACHE; one epoch) reads the windows from
     # the tokenize cache
     records, _ = run(tmp_path, text.replace("epochs: 12", "epochs: 1"), "second")
@@ -149,4 +158,6 @@ def test_tiny_mecab_bert_learns_ner(dic, tiny_span_berts, tmp_path, capsys):
     found = json.loads(capsys.readouterr().out)["predictions"][0]["entities"]
     assert all(e["text"] == "佐藤花子は京都の東西電機で働く。"[e["start"]:e["end"]] for e in found)
     assert main(["report", str(tmp_path / "ner"), "--no-plots"]) == 0
-    assert "entity scores per type" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "entity scores per type" in out and "all (micro)" in out
+    assert "(all-O) scores entity F1 0 by definition" in out
