@@ -7,6 +7,9 @@ same model's torch row on the same test examples.
   (share of test examples where both predict the same label, over the shared seeds);
 - speed: test throughput at the eval batch size and batch-1 latency p50 as ratios against the
   torch row (> 1: the runtime is faster), p95, peak RSS and the model's size on disk;
+- probe rows: as fine-tunes (stored predictions); speed is the encoder's (texts encoded per
+  second over the test split and batch-1 latency, from whichever trial of that pooling, layer
+  and runtime encoded it);
 - mteb tasks: Δ of the main score; for retrieval and reranking the same paired bootstrap over
   the per-query scores both trials stored (per_query.py); the encode speed ratio.
 Rows whose runtime trial failed show the library's reason. `runtime_points` feeds the figure
@@ -83,11 +86,30 @@ def runtime_rows(ctx: ReportContext, n_boot: int) -> list[dict]:
             r = compare_groups(ctx, g, base, n_boot)
             row.update({k: r[k] for k in ("diff", "ci95_low", "ci95_high", "significant")
                         if k in r}, verdict=r["verdict"], agreement=agreement(ctx, g, base))
-            row.update(_speed(g.ok, base.ok, "test_samples_per_s"))
+            if any(rec.embedding is not None for rec in g.ok):  # probe: the encoder's speed
+                row.update(_speed(_encoded(ctx, g.ok), _encoded(ctx, base.ok),
+                                  "encode_samples_per_s"))
+            else:
+                row.update(_speed(g.ok, base.ok, "test_samples_per_s"))
         rows.append(row)
     rows += _mteb_rows(ctx, n_boot)
     ctx.memo["runtime_rows"] = rows
     return rows
+
+
+def _encoded(ctx: ReportContext, records) -> list:
+    """The records whose encoder speed stands for a probe row's: every ok record of the same
+    model, dataset, method, pooling, layer and runtime (the encoder's speed does not depend on
+    the classifier, and only the trial that encoded the test split, not one that read the
+    features from the cache, measured it)."""
+    def facts(r, method: str) -> tuple:
+        return (r.model_name, r.dataset_name, method, r.embedding.pooling, r.embedding.layer,
+                r.runtime.name if r.runtime else None)
+
+    # a group's records carry the row label as method (`probe (mean, knn) [onnx]`)
+    wanted = {facts(r, r.method.split(" ", 1)[0]) for r in records if r.embedding is not None}
+    return [s for s in ctx.all_records if s.status == "ok" and s.embedding is not None
+            and facts(s, s.method) in wanted]
 
 
 def _speed(runtime_recs, torch_recs, throughput_field: str) -> dict:
@@ -198,7 +220,8 @@ def runtime_table(ctx: ReportContext, n_boot: int) -> Table | None:
         "stored scores. Agreement: share of test examples with the same predicted label "
         "(regression: the Pearson correlation of the two rows' predicted scores; mteb: queries "
         "with an equal score). Throughput: test rows/s at the eval batch size "
-        "(mteb: texts encoded/s), × the torch row's; b=1: single-row latency after a warm-up, "
+        "(probe: texts of the test split encoded/s, by the trial of that pooling that encoded "
+        "them; mteb: texts encoded/s), × the torch row's; b=1: single-row latency after a warm-up, "
         "(× torch) = torch's p50 ÷ this row's (> 1: faster). Every runtime ran on the trial's "
         "torch thread count. Peak RSS: the trial process's (a sequential run's process also "
         "holds earlier trials' memory, and the trial that exported holds the exporter's).")
