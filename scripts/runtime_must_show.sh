@@ -23,6 +23,10 @@ set -euo pipefail
 
 OUT=${1:?usage: bash scripts/runtime_must_show.sh OUT_DIR [--small]}
 SMALL=${2:-}
+if [ -n "$SMALL" ] && [ "$SMALL" != "--small" ]; then
+  echo "unknown option $SMALL (only --small)" >&2
+  exit 2
+fi
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 DATA=${HARNESS_DATA:-$REPO/../shared/datasets}
 if [ ! -f "$DATA/jglue/jsts-v1.3/valid-v1.3.json" ]; then
@@ -45,9 +49,6 @@ lines = open(sys.argv[1], encoding="utf-8").read().splitlines()[:200]
 open(sys.argv[2], "w", encoding="utf-8").write("\n".join(lines) + "\n")
 EOF
   EMBED_OVERRIDES="methods.0.tasks.0.files.validation: $OUT/jsts-small.json"
-elif [ -n "$SMALL" ]; then
-  echo "unknown option $SMALL (only --small)" >&2
-  exit 2
 fi
 
 overrides() {  # a YAML mapping for HARNESS_SUITE_OVERRIDES from comma-joined parts (empty: none)

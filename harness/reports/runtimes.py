@@ -226,6 +226,16 @@ def _per_query(ctx: ReportContext, record) -> dict | None:
     return view.get("per_query") if view else None
 
 
+def _metric_names(ctx: ReportContext, rows: list[dict]) -> list[str]:
+    """`topics accuracy, sts pearson` for the datasets' rows; a word on mteb rows when any."""
+    datasets = dict.fromkeys(r["dataset"] for r in rows
+                             if r.get("kind") != "embedding" and r["dataset"] in ctx.scores)
+    names = [", ".join(f"{d} {ctx.main_for(d)}" for d in datasets)] if datasets else []
+    if any(r.get("kind") == "embedding" for r in rows):
+        names.append("mteb rows: the task's main score, named beside mteb")
+    return names
+
+
 def runtime_table(ctx: ReportContext, n_boot: int) -> Table | None:
     rows = runtime_rows(ctx, n_boot)
     if not rows:
@@ -256,10 +266,8 @@ def runtime_table(ctx: ReportContext, n_boot: int) -> Table | None:
             Cell(fmt_number(r.get("size_mb"), 1), r.get("size_mb"))])
         table.data.append(r)
     table.notes.append(
-        "Δ: runtime − torch on the dataset's main metric ("
-        + ", ".join(f"{d} {ctx.main_for(d)}" for d in dict.fromkeys(
-            r["dataset"] for r in rows if r.get("kind") != "embedding" and r["dataset"] in ctx.scores))
-        + "; mteb rows: the task's main score, named beside mteb), seeds averaged; verdict by "
+        f"Δ: runtime − torch on the dataset's main metric ({'; '.join(_metric_names(ctx, rows))}"
+        "), seeds averaged; verdict by "
         f"the one rule ({RULE}); mteb retrieval/reranking: the paired bootstrap over the queries' "
         "stored scores; STS and pair classification: over the pairs (the main score recomputed "
         "from both rows' stored similarities). Agreement: share of test examples with the same "
