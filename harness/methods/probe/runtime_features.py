@@ -100,10 +100,14 @@ def speed(runner, rows: list[dict], batch_size: int, seed: int, pad, seconds_bef
 def torch_latency(encoder, tokenizer, texts, pairs, *, pooling: str, layer: int,
                   max_length: int, seed: int) -> dict:
     """Batch-1 latency of the torch encoder (the probe's own forward and pooling), measured as
-    every runtime's is: the fields of a torch probe trial that encoded its test split."""
+    every runtime's is: the fields of a torch probe trial that encoded its test split; none on
+    an accelerator (the runtimes run on the CPU; a GPU's single-row latency is not theirs)."""
     import torch
 
     from harness.runtimes.session import TorchRunner
+
+    if next(encoder.parameters()).device.type != "cpu":
+        return {}
 
     module, _ = feature_module(encoder, pooling, layer)
     inputs = accepted_inputs(encoder)
