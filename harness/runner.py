@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -114,6 +114,7 @@ class RunLog:
     resolved: str
     t0: float
     started_clock: float  # before validation: the hub's share of the whole run
+    runtime_ids: set = field(default_factory=set)  # trials that evaluate a model again: no training
 
     @classmethod
     def begin(cls, loaded: LoadedSuite, store: ResultsStore, trials,
@@ -124,7 +125,8 @@ class RunLog:
         info = {"run_id": run_id, "suite": str(loaded.path.resolve()), "started_at": started,
                 "trials": len(trials), "status": "running", **run_owner(),
                 **run_identity(loaded.suite, trials)}
-        run = cls(store, run_id, info, resolved_yaml(loaded), time.perf_counter(), started_clock)
+        run = cls(store, run_id, info, resolved_yaml(loaded), time.perf_counter(), started_clock,
+                  {t.trial_id for t in trials if t.runtime})
         store.write_run(run_id, info, run.resolved)
         return run
 
@@ -132,6 +134,7 @@ class RunLog:
         """A search added configurations: plan.json and the run file name every trial so far."""
         self.store.write_plan(plan_entries(trials))
         self.info.update(trials=len(trials), **run_identity(suite, trials))
+        self.runtime_ids |= {t.trial_id for t in trials if t.runtime}
         self.store.write_run(self.run_id, self.info, self.resolved)
 
     def finish(self, outcomes: dict[str, str], echo) -> int:
@@ -153,7 +156,10 @@ class RunLog:
                         resolved_revisions=resolved_revisions(store, outcomes), **device_identity(),
                         **hub_identity(time.perf_counter() - self.started_clock))
         store.write_run(self.run_id, run_info, self.resolved)
-        echo(f"harness: {counts['ok']} trained, {counts['skipped']} already done, "
+        through = sum(1 for t, o in outcomes.items() if o == "ok" and t in self.runtime_ids)
+        echo(f"harness: {counts['ok'] - through} trained"
+             + (f", {through} through runtimes (no training)" if through else "")
+             + f", {counts['skipped']} already done, "
              f"{counts['failed'] + counts['diverged']} failed"
              + (f", {counts['pruned']} pruned" if counts["pruned"] else "")
              + f" in {run_info['wall_s']:.1f} s")
