@@ -57,28 +57,46 @@ def read_inputs(texts: list[str], file: str | None, text_column: str,
     if not file:
         return [_split(t) for t in texts]
     path = Path(file)
-    if not path.is_file():
-        raise HarnessError("input file not found", file=file)
     suffix = path.suffix.lower()
     if suffix == ".txt":
-        lines = path.read_text(encoding="utf-8").splitlines()
-        return [_split(line) for line in lines if line.strip()]
-    import pandas as pd
+        return [_split(line) for line in _text_lines(path) if line.strip()]
+    from harness.data.lines import row_line
+    from harness.data.load import DataError, column_values, read_table
+
+    fmt = {".jsonl": "jsonl", ".json": "json", ".tsv": "tsv", ".parquet": "parquet"}.get(suffix, "csv")
+    try:  # as a suite's data is read: a regular file, cells as written (a text `NA` stays NA)
+        ds = read_table(file, fmt, "--file", "--file", text_columns=True)
+    except DataError as e:
+        raise HarnessError(e.message, field="--file") from None
+    for column in (text_column, pair_column):
+        if column and column not in ds.column_names:
+            raise HarnessError(f"no column {column!r} (columns: {', '.join(ds.column_names)}; "
+                               "choose with --text-column / --pair-column)", file=file)
+    firsts = column_values(ds, text_column)
+    seconds = column_values(ds, pair_column) if pair_column else [None] * len(firsts)
+    for column, values in ((text_column, firsts), (pair_column, seconds if pair_column else [])):
+        bad = next((i for i, v in enumerate(values) if not isinstance(v, str) or not v.strip()), None)
+        if bad is not None:
+            line = row_line(file, fmt, bad)
+            raise HarnessError(f"row {bad + 1}: empty or non-text value in {column!r}", file=file,
+                               line=line)
+    return list(zip(firsts, seconds))
+
+
+def _text_lines(path: Path) -> list[str]:
+    from harness.readable import NotRegularFile, not_utf8, read_bytes
 
     try:
-        if suffix in (".jsonl", ".json"):
-            frame = pd.read_json(path, lines=suffix == ".jsonl", dtype=False)
-        else:
-            frame = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str,
-                                keep_default_na=False)
-    except ValueError as e:
-        raise HarnessError(f"cannot read: {str(e).splitlines()[0]}", file=file) from None
-    for column in (text_column, pair_column):
-        if column and column not in frame.columns:
-            raise HarnessError(f"no column {column!r} (columns: {', '.join(map(str, frame.columns))}; "
-                               "choose with --text-column / --pair-column)", file=file)
-    pairs = frame[pair_column].astype(str).tolist() if pair_column else [None] * len(frame)
-    return list(zip(frame[text_column].astype(str).tolist(), pairs))
+        raw = read_bytes(path)
+        return raw.decode("utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise HarnessError("input file not found", file=str(path)) from None
+    except NotRegularFile as e:
+        raise HarnessError(f"is {e.kind}, not an input file", file=str(path)) from None
+    except UnicodeDecodeError as e:
+        raise HarnessError(f"{not_utf8(raw, e)}; save it as UTF-8", file=str(path)) from None
+    except OSError as e:
+        raise HarnessError(f"cannot read: {e.strerror}", file=str(path)) from None
 
 
 def predict(model_dir: Path, inputs, max_length: int, batch_size: int = 64):

@@ -14,6 +14,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from harness.data.coverage import check_coverage
 from harness.data.csv_types import AS_WRITTEN, text_features, with_number_columns
 from harness.data.lines import first_problem, row_line
 from harness.data.split import stratified_split
@@ -189,6 +190,7 @@ def prepare(spec: DatasetSpec, raw=None) -> PreparedData:
     positive = positive_label_id(spec, label_names)
     facts = {split: {"rows": len(ds), "label_counts": _counts(ds, label_names)}
              for split, ds in dsd.items()}
+    check_coverage(facts, label_names, DataError)  # a test label with no train row
     return PreparedData(dsd, label_names, positive, facts)
 
 

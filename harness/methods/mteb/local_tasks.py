@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from harness.data.load import BUILDERS, DataError, column_values, first_line
+from harness.data.load import DataError, column_values, read_table
 from harness.methods.mteb.retrieval_data import load_reranking, load_retrieval
 
 _COLUMNS = {  # type -> [(suite field, mteb column)]
@@ -41,15 +41,8 @@ def load_local_task(task):
     if task.type == "reranking":
         return load_reranking(task)
     out = {}
-    for split, path in task.files.items():
-        builder, kwargs = BUILDERS[task.file_format(split)]
-        try:
-            ds = datasets.load_dataset(builder, data_files={split: path}, split=split, **kwargs)
-        except FileNotFoundError:
-            raise DataError(f"file not found: {path}", field=f"files.{split}") from None
-        except Exception as e:  # parse errors come in many classes
-            raise DataError(f"cannot read {path} as {task.file_format(split)}: {first_line(e)}",
-                            field=f"files.{split}") from None
+    for split, path in task.files.items():  # the suite datasets' reader (data.load.read_table)
+        ds = read_table(path, task.file_format(split), f"files.{split}", f"split {split}")
         out[split] = _canonical(task, split, ds)
     return datasets.DatasetDict(out)
 
