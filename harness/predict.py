@@ -12,15 +12,13 @@ import json
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.store.store import ResultsStore
+from harness.store.store import open_results
 
 PAIR_SEPARATOR = "|||"
 
 
 def choose_record(root: Path, trial: str | None, best: bool, metric: str | None):
-    if not root.is_dir():
-        raise HarnessError("results dir not found", file=str(root))
-    store = ResultsStore(root)
+    store = open_results(root)
     saved = [r for r in store.records() if r.status == "ok" and "model" in r.artifacts]
     if not saved:
         raise HarnessError("no saved models here (set training.save_model: true, or save_model on "

@@ -17,7 +17,7 @@ from harness.reports.groups import Group, group_records
 from harness.reports.learned import mark_learned_nothing
 from harness.reports.selection import Choice, choose, chosen_group
 from harness.store.record import TrialRecord
-from harness.store.store import ResultsStore
+from harness.store.store import ResultsStore, open_results
 
 
 @dataclass
@@ -66,12 +66,15 @@ class ReportContext:
         return len({r.scheduler for r in self.records if r.scheduler}) > 1
 
     def predictions(self, record: TrialRecord) -> tuple[np.ndarray, np.ndarray] | None:
-        """(label_ids, predictions) in test row order, None when the trial stored none."""
-        rel = record.artifacts.get("predictions")
-        if not rel or not (self.store.root / rel).is_file():
-            return None
-        with np.load(self.store.root / rel) as z:
-            return z["label_ids"], z["predictions"]
+        """(label_ids, predictions) in test row order, None when the trial stored none or
+        they are damaged (the store notes that: the report names it)."""
+        arrays = self.store.read_predictions(record)
+        return None if arrays is None else (arrays["label_ids"], arrays["predictions"])
+
+    @property
+    def damaged(self) -> dict[str, str]:
+        """Damaged files met so far (path in the results dir -> what is wrong), skipped."""
+        return self.store.damaged
 
     def positive_label_id(self, dataset: str, label_names: list[str]) -> int | None:
         from harness.data.load import positive_label_id
@@ -82,9 +85,10 @@ class ReportContext:
 
 
 def load_context(root: Path, n_boot: int = 1000) -> ReportContext:
-    if not root.is_dir():
-        raise HarnessError("results dir not found", file=str(root))
-    store = ResultsStore(root)
+    """The context of a results dir; damaged files (a truncated record, a predictions file that
+    does not load, plan.json) are skipped and listed in `damaged` and the footer: every intact
+    record is still reported."""
+    store = open_results(root)
     plan = store.read_plan()
     records = store.records([e["trial_id"] for e in plan] if plan is not None else None)
     # The latest plan names each trial's configuration: a record reused from a suite that ran
@@ -94,7 +98,9 @@ def load_context(root: Path, n_boot: int = 1000) -> ReportContext:
                if configured.get(r.trial_id, r.configuration) != r.configuration else r
                for r in records]
     if not records:
-        raise HarnessError("no trial records here (run `harness run SUITE` first)", file=str(root))
+        damaged = f" ({len(store.damaged)} damaged: `harness doctor {root}`)" if store.damaged else ""
+        raise HarnessError(f"no trial records here{damaged} (run `harness run SUITE` first)",
+                           file=str(root))
     suite = store.read_resolved_suite()
     if suite is not None:
         metrics = [m["name"] for m in suite["metrics"]]
@@ -104,13 +110,26 @@ def load_context(root: Path, n_boot: int = 1000) -> ReportContext:
         main = records[0].main_metric
         metrics = list(dict.fromkeys(m for r in records for m in r.metrics.get("test", {})))
         name = records[0].suite_name
+    for r in records:  # a damaged predictions file is found now, not halfway through a table
+        store.predictions_intact(r)
     footer = _footer(records, name)
     if plan is not None and len(plan) > len(records):
         footer.append(f"plan: {len(plan) - len(records)} of {len(plan)} planned trials have no "
                       "record yet (the run has not finished): a selection among configurations "
                       "can change when they have")
+    footer += damaged_lines(store)
     return ReportContext(store, classification_records(records), metrics, main, name, suite, footer,
                          records, n_boot)
+
+
+def damaged_lines(store: ResultsStore) -> list[str]:
+    """Footer lines naming each damaged file the report skipped, and the repair."""
+    if not store.damaged:
+        return []
+    lines = [f"- damaged, skipped: {rel}: {problem}" for rel, problem in store.damaged.items()]
+    return lines + [f"damaged: {len(store.damaged)} file(s) skipped (a trial whose record or "
+                    f"predictions are damaged counts as not done); `harness doctor {store.root} "
+                    "--fix` moves them aside, then `harness run` recomputes those trials"]
 
 
 def classification_records(records: list[TrialRecord]) -> list[TrialRecord]:

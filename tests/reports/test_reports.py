@@ -100,7 +100,7 @@ def test_latex_escapes_names(tmp_path, capsys):
 
 def test_bad_flags_are_one_line_errors(synthetic, capsys, tmp_path):
     assert main(["report", str(synthetic), "--scale", "0"]) == 2
-    assert "--scale: must be > 0" in capsys.readouterr().err
+    assert "--scale: must be a finite number > 0, got 0" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "nope")]) == 2
     assert "results dir not found" in capsys.readouterr().err
 
