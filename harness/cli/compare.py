@@ -35,9 +35,17 @@ def run(args) -> int:
 
     result = comparison(args)
     print(render(result, args.format), end="")
+    incomplete = damaged_exit(result)
     if args.fail_on != "regression":
-        return 0
-    return gate_exit(gate_failures(result))
+        return incomplete
+    return gate_exit(gate_failures(result)) or incomplete
+
+
+def damaged_exit(result) -> int:
+    """1 (with a warning per file) when damaged files were skipped on either side."""
+    for line in result.damaged:
+        print(f"harness: warning: damaged: skipped {line}", file=sys.stderr)
+    return 1 if result.damaged else 0
 
 
 def comparison(args):

@@ -50,6 +50,7 @@ class Comparison:
     main: str
     gate: GateSpec
     rows: list[Row] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)  # 'DIR/file: problem', skipped on either side
 
 
 def gate_of(ctx: ReportContext) -> GateSpec:
@@ -93,6 +94,8 @@ def compare_runs(base_dir, new_dir, metric: str | None = None, n_boot: int = 100
             row.base_selected = b.values_label if b is not None else ""
             row.new_selected = n.values_label if n is not None else ""
         out.rows += rows
+    out.damaged = [f"{ctx.store.root / rel}: {problem}" for ctx in (base, new)
+                   for rel, problem in ctx.damaged.items()]
     return out
 
 

@@ -29,7 +29,8 @@ def reuse_earlier(root: Path, new_dir: Path, trials, warn=print) -> list[str]:
                 warn(f"skipped record {e}")
                 continue
             for rel, problem in store.damaged.items():
-                warn(f"skipped corrupt {store.root / rel}: {problem}")
+                kind = "record" if rel.startswith("records/") else "file"
+                warn(f"skipped corrupt {kind} {store.root / rel}: {problem}")
             store.damaged.clear()
             if record is None:
                 continue

@@ -88,8 +88,12 @@ def run_records(run: RunDir, warn) -> list[TrialRecord]:
         if record is not None:
             out.append(record)
     for rel, problem in store.damaged.items():
-        warn(f"skipped corrupt {store.root / rel}: {problem}")
+        warn(f"skipped corrupt {_what(rel)} {store.root / rel}: {problem}")
     return out
+
+
+def _what(rel: str) -> str:
+    return {"records": "record", "predictions": "predictions"}.get(rel.split("/")[0], "file")
 
 
 def resolved_suite(path: Path) -> dict | None:
