@@ -66,7 +66,7 @@ def gate_of(ctx: ReportContext) -> GateSpec:
 
 def compare_runs(base_dir, new_dir, metric: str | None = None, n_boot: int = 1000,
                  min_difference: dict[str, float] | None = None) -> Comparison:
-    base, new = load_context(Path(base_dir)), load_context(Path(new_dir))
+    base, new = load_context(Path(base_dir), n_boot), load_context(Path(new_dir), n_boot)
     if base.suite_name != new.suite_name:
         raise HarnessError(f"BASE is a run of suite {base.suite_name!r}, NEW of {new.suite_name!r}: "
                            "compare two runs of one suite", file=str(base_dir))
