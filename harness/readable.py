@@ -126,4 +126,6 @@ def _wanted(expected: type | tuple[type, ...]) -> str:
 def _truncated(e: ValueError, text: str) -> bool:
     """The parse stopped at the end of the text: a file cut short, not a typo inside it."""
     pos = getattr(e, "pos", None)
+    if getattr(e, "msg", "").startswith("Unterminated string"):  # it ran to the end
+        return True
     return pos is not None and not text[pos:].strip()

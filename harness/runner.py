@@ -206,8 +206,9 @@ def report(results_dir: str | Path, fmt: str = "md", *, scale: float = 1.0, n_bo
     """The report of a results dir in one format. md is also saved as leaderboard.md there;
     plots (PNG under plots/) are drawn for md and html unless `plots=False`. With `blog_path`
     (md only), the compact post section for a markdown file there (harness.reports.blog), the
-    leaderboard ×100. `warnings` gets a line per damaged file skipped (`damaged: ...`) and one
-    when the results dir is read-only (nothing written there)."""
+    leaderboard ×100. `warnings` gets a line per file skipped (`skipped ...`: damaged, or a
+    record of a newer schema version) and one when the results dir is read-only (nothing
+    written there)."""
     from harness.reports.assemble import Options, build_report
     from harness.reports.html import html_page
     from harness.reports.render import csv_text, json_text, latex, markdown
@@ -233,9 +234,9 @@ def report(results_dir: str | Path, fmt: str = "md", *, scale: float = 1.0, n_bo
 def _report_warnings(rep, warnings: list[str] | None, plots: bool) -> None:
     if warnings is None:
         return
-    warnings += [f"damaged: skipped {rep.root}/{rel}: {problem}" for rel, problem in rep.damaged.items()]
+    warnings += [f"skipped {rep.root}/{rel}: {problem}" for rel, problem in rep.damaged.items()]
     if rep.damaged:
-        warnings.append(f"damaged: `harness doctor {rep.root}` lists them and how to repair")
+        warnings.append(f"skipped files: `harness doctor {rep.root}` lists them and how to repair")
     if rep.read_only:
         warnings.append(f"{rep.root} is read-only: leaderboard.md"
                         + (" and figures" if plots else "") + " not written there")

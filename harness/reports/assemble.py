@@ -33,7 +33,8 @@ class Report:
     plots: list = field(default_factory=list)  # plots.Plot
     root: Path | None = None
     setup: str = ""  # one sentence: models, data, seeds, device, precision (blog.setup_sentence)
-    damaged: dict[str, str] = field(default_factory=dict)  # files skipped: path -> problem
+    # files skipped (damaged, or records of a newer schema version): path -> why
+    damaged: dict[str, str] = field(default_factory=dict)
     read_only: bool = False  # the results dir could not be written: no figures, no leaderboard.md
 
 
@@ -83,7 +84,8 @@ def build_report(results_dir: str | Path, opts: Options | None = None) -> Report
     from harness.reports.blog import setup_sentence
 
     return Report(ctx.suite_name, tables, ctx.footer + selection_footer(ctx), plots,
-                  ctx.store.root, setup_sentence(ctx), dict(ctx.damaged), read_only)
+                  ctx.store.root, setup_sentence(ctx), {**ctx.damaged, **ctx.store.newer},
+                  read_only)
 
 
 def selection_footer(ctx: ReportContext) -> list[str]:

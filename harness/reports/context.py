@@ -124,9 +124,10 @@ def load_context(root: Path, n_boot: int = 1000) -> ReportContext:
 
 def damaged_lines(store: ResultsStore) -> list[str]:
     """Footer lines naming each damaged file the report skipped, and the repair."""
+    lines = [f"- not shown: {rel}: {problem}" for rel, problem in store.newer.items()]
     if not store.damaged:
-        return []
-    lines = [f"- damaged, skipped: {rel}: {problem}" for rel, problem in store.damaged.items()]
+        return lines
+    lines += [f"- damaged, skipped: {rel}: {problem}" for rel, problem in store.damaged.items()]
     return lines + [f"damaged: {len(store.damaged)} file(s) skipped (a trial whose record or "
                     f"predictions are damaged counts as not done); `harness doctor {store.root} "
                     "--fix` moves them aside, then `harness run` recomputes those trials"]

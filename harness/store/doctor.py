@@ -4,8 +4,9 @@ ones listed with what is wrong and how to repair (`--fix` moves them aside).
 What is read: each record (JSON of the record schema), the predictions each record names
 (.npz with label ids and predictions of one length), plan.json, suite.resolved.yaml, the run
 files and their suites, and the claim files. A damaged record or predictions file means its
-trial counts as not done (report shows every other result and exits 1); moved aside, the next
-`harness run` recomputes it. Nothing is deleted: `--fix` moves files to `DIR/damaged/<time>/`.
+trial counts as not done (report shows every other result and exits 1); moved aside (with the
+record of a damaged predictions file: the trial goes as a whole), the next `harness run`
+recomputes it. Nothing is deleted: `--fix` moves files to `DIR/damaged/<time>/`.
 """
 
 from __future__ import annotations
@@ -117,8 +118,20 @@ def doctor(root: str | Path, fix: bool = False, echo=print) -> int:
              f"(nothing is deleted); then {rerun}")
         return 1
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    for rel in list(exam.damaged):
+    for rel in _to_move(exam):
         target = move_aside(store.root, rel, stamp)
         echo(f"  moved   {rel} -> {target.relative_to(store.root)}")
     echo(f"next: {rerun}")
     return 0
+
+
+def _to_move(exam: Examination) -> list[str]:
+    """The damaged files that exist, and the record of each damaged (or missing) predictions
+    file: its trial is then missing as a whole, and a rerun recomputes both."""
+    root = exam.store.root
+    out = [rel for rel in exam.damaged if (root / rel).exists()]
+    for rel in exam.damaged:
+        record = f"records/{Path(rel).stem}.json"
+        if rel.startswith("predictions/") and record not in out and (root / record).exists():
+            out.append(record)
+    return out

@@ -32,6 +32,10 @@ from harness.store.files import atomic_write_bytes, atomic_write_json, atomic_wr
 from harness.store.record import READABLE_VERSIONS, TrialRecord
 
 
+class NewerRecord(HarnessError):
+    """A record written by a newer harness (schema version): readable there, never overwritten."""
+
+
 class ResultsStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
@@ -40,6 +44,7 @@ class ResultsStore:
         # skipped by every reader, named by reports, moved aside by `harness doctor --fix`.
         self.damaged: dict[str, str] = {}
         self.moved: list[tuple[str, Path, str]] = []  # damaged files set aside before a rewrite
+        self.newer: dict[str, str] = {}  # records of a newer schema version, not shown (records())
 
     def note_damaged(self, path: Path, problem: str) -> None:
         self.damaged[self._rel(path)] = problem
@@ -77,9 +82,9 @@ class ResultsStore:
         except ValidationError as e:
             newer = _newer_version(data)
             if newer is not None:
-                raise HarnessError(f"record of schema version {newer}; this harness reads "
-                                   f"versions {', '.join(map(str, READABLE_VERSIONS))} (upgrade "
-                                   "harness to use it)", file=str(path)) from None
+                raise NewerRecord(f"record of schema version {newer}; this harness reads "
+                                  f"versions {', '.join(map(str, READABLE_VERSIONS))} (upgrade "
+                                  "harness to use it)", file=str(path)) from None
             self.note_damaged(path, record_problem(data, e))
             return None
 
@@ -93,11 +98,20 @@ class ResultsStore:
 
     def records(self, trial_ids: list[str] | None = None) -> list[TrialRecord]:
         """The intact records (of `trial_ids`, else every one in records/); damaged ones are
-        skipped and noted in `damaged`."""
+        skipped and noted in `damaged`, records of a newer schema version in `newer`."""
         if trial_ids is None:
             paths = sorted(self.records_dir.glob("*.json")) if self.records_dir.is_dir() else []
             trial_ids = [p.stem for p in paths]
-        return [r for r in (self.read_record(t) for t in trial_ids) if r is not None]
+        out = []
+        for trial_id in trial_ids:
+            try:
+                record = self.read_record(trial_id)
+            except NewerRecord as e:
+                self.newer[self._rel(Path(e.file))] = e.message
+                continue
+            if record is not None:
+                out.append(record)
+        return out
 
     def predictions_intact(self, record: TrialRecord) -> bool:
         """False (and noted in `damaged`) when the record names a predictions file that is
