@@ -16,10 +16,12 @@ _FLOAT = r"^\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*$"
 
 
 def text_features(header: list[str]):
-    """datasets Features reading every column of `header` as text."""
+    """datasets Features reading every column of `header` as text (a cell without a name is
+    named as pandas names it, `Unnamed: <index>`: a csv written with its index column)."""
     import datasets
 
-    return datasets.Features({c: datasets.Value("string") for c in header})
+    names = [c if c else f"Unnamed: {i}" for i, c in enumerate(header)]
+    return datasets.Features({c: datasets.Value("string") for c in names})
 
 
 def with_number_columns(ds):

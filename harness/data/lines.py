@@ -97,7 +97,7 @@ def _jsonl_problem(text: str) -> str | None:
 
 def _csv_problem(text: str, delimiter: str) -> str | None:
     csv.field_size_limit(_MAX_FIELD)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     width = None
     before = 0
     try:
@@ -110,5 +110,8 @@ def _csv_problem(text: str, delimiter: str) -> str | None:
             elif len(row) > width:
                 return f"line {start}: {len(row)} fields, the header has {width}"
     except csv.Error as e:
-        return f"line {reader.line_num}: {e}"
+        if "unexpected end of data" in str(e):
+            return (f"line {before + 1}: a quoted cell is not closed (it runs to the end of "
+                    "the file)")
+        return f"line {before + 1}: {e}"
     return None

@@ -126,7 +126,7 @@ def _read_error(path: str, fmt: str, field: str, what: str, e: Exception) -> Dat
     if "corresponds to no data" in str(e):  # datasets' words for a header-only file
         return DataError(f"{what} has no rows ({path})", field=field)
     cause = _root_cause(e)
-    if type(cause).__name__ == "EmptyDataError":
+    if type(cause).__name__ == "EmptyDataError" or _blank(path):
         return DataError(f"{path} is empty (no header, no rows)", field=field)
     try:
         problem = first_problem(path, fmt)
@@ -137,6 +137,16 @@ def _read_error(path: str, fmt: str, field: str, what: str, e: Exception) -> Dat
     if problem:
         return DataError(f"cannot read {path} as {fmt}: {problem}", field=field)
     return DataError(f"cannot read {path} as {fmt}: {_without_row(first_line(cause))}", field=field)
+
+
+def _blank(path: str) -> bool:
+    """Nothing but a BOM and whitespace (pyarrow says StopIteration or 'Empty JSON file')."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        return False
+    return len(head) < (1 << 16) and not head.removeprefix(b"\xef\xbb\xbf").strip()
 
 
 def _without_row(message: str) -> str:
@@ -375,6 +385,9 @@ def _check_header(path: str, delimiter: str, field: str) -> list[str]:
             header = next(csv.reader(f, delimiter=delimiter), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return []  # the load itself reports unreadable files
+    if any("\x00" in c for c in header):  # pandas cuts a header name at a NUL byte
+        raise DataError(f"{path}: the header line holds a NUL byte (0x00); is it a text file?",
+                        field=field)
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
         raise DataError(f"{path}: column {repeated[0]!r} appears {header.count(repeated[0])} times "
