@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import needed_in_ci
 from report_data import two_by_two, write_run
 
 from harness.cli import main
@@ -126,7 +127,8 @@ def test_pareto_front():
 
 def chromium(*args: str, tmp: Path) -> subprocess.CompletedProcess:
     if not CHROMIUM.exists():
-        pytest.skip("Debian chromium not installed (/usr/bin/chromium): apt-get install -y chromium")
+        needed_in_ci("Debian chromium not installed (/usr/bin/chromium): apt-get install -y "
+                     "chromium")
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp / 'profile'}"]
