@@ -113,10 +113,12 @@ def load_context(root: Path, n_boot: int = 1000) -> ReportContext:
     for r in records:  # a damaged predictions file is found now, not halfway through a table
         store.predictions_intact(r)
     footer = _footer(records, name)
-    if plan is not None and len(plan) > len(records):
-        footer.append(f"plan: {len(plan) - len(records)} of {len(plan)} planned trials have no "
-                      "record yet (the run has not finished): a selection among configurations "
-                      "can change when they have")
+    unread = sum(1 for e in plan or [] if f"records/{e['trial_id']}.json" in
+                 {**store.damaged, **store.newer})
+    if plan is not None and len(plan) > len(records) + unread:
+        footer.append(f"plan: {len(plan) - len(records) - unread} of {len(plan)} planned trials "
+                      "have no record yet (the run has not finished): a selection among "
+                      "configurations can change when they have")
     footer += damaged_lines(store)
     return ReportContext(store, classification_records(records), metrics, main, name, suite, footer,
                          records, n_boot)
