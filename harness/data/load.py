@@ -305,9 +305,10 @@ def _canonical(spec: DatasetSpec, split: str, ds, label_names: list[str]):
 
 
 @contextmanager
-def rows_as_lines(spec: DatasetSpec, split: str):
+def rows_as_lines(spec, split: str):
     """A DataError about row N of a local csv, tsv or jsonl file also names the line the row
-    starts on (`at FILE:LINE`), as an editor counts lines (quoted newlines, blank lines)."""
+    starts on (`at FILE:LINE`), as an editor counts lines (quoted newlines, blank lines).
+    `spec`: anything with `files` and `file_format(split)` (a DatasetSpec, a local MTEB task)."""
     try:
         yield
     except DataError as e:

@@ -99,3 +99,14 @@ def test_validate_embeddings_suite_is_light():
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY=\n" in proc.stderr
     assert "mteb task JSTS-local: local sts; validation 1457" in proc.stdout
+
+
+@pytest.mark.slow  # a subprocess
+def test_doctor_is_light(tmp_path):
+    from report_data import two_by_two
+
+    run = two_by_two(tmp_path / "run")
+    (run / "records" / "t001.json").write_text("{")
+    proc = light("doctor", str(run))
+    assert proc.returncode == 1, proc.stderr
+    assert "HEAVY=\n" in proc.stderr and "damaged records/t001.json: truncated JSON" in proc.stdout
