@@ -12,7 +12,7 @@ from typing import Callable
 
 import yaml
 
-from harness.errors import SuiteErrors
+from harness.errors import HarnessError, SuiteErrors
 from harness.execution.executors import EXECUTORS
 from harness.fetch import for_pending, hub_line, materialize
 from harness.history.identity import (
@@ -24,7 +24,7 @@ from harness.history.identity import (
 )
 from harness.plan.trials import build_plan, plan_line
 from harness.specs.tracking import with_defaults
-from harness.store.store import ResultsStore
+from harness.store.store import ResultsStore, open_results
 from harness.suite.checks import check_suite
 from harness.suite.loader import LoadedSuite, load_suite
 from harness.trackers.checks import check_tracking
@@ -36,7 +36,13 @@ def validated(path: str | Path, results_dir: str | Path | None = None) -> Loaded
     raise SuiteErrors (exit 2) before any model loads."""
     loaded = load_suite(path)
     findings, errors = check_suite(loaded, for_run=True)
-    errors += check_tracking(loaded, results_root(loaded.suite, results_dir))
+    root = results_root(loaded.suite, results_dir)
+    try:  # a file, or a read-only folder, in its place: one line now, before any compute
+        open_results(root, write=True)
+    except HarnessError as e:
+        errors.append(HarnessError(e.message, file=e.file,
+                                   field=None if results_dir is None else "--results-dir"))
+    errors += check_tracking(loaded, root)
     if errors:
         raise SuiteErrors(errors)
     return loaded
@@ -201,11 +207,14 @@ def outcome_line(counts: dict[str, int]) -> str:
 
 
 def report(results_dir: str | Path, fmt: str = "md", *, scale: float = 1.0, n_boot: int = 1000,
-           pairs: str = "leader", plots: bool | None = None, blog_path: Path | None = None) -> str:
+           pairs: str = "leader", plots: bool | None = None, blog_path: Path | None = None,
+           warnings: list[str] | None = None) -> str:
     """The report of a results dir in one format. md is also saved as leaderboard.md there;
     plots (PNG under plots/) are drawn for md and html unless `plots=False`. With `blog_path`
     (md only), the compact post section for a markdown file there (harness.reports.blog), the
-    leaderboard ×100."""
+    leaderboard ×100. `warnings` gets a line per file skipped (`skipped ...`: damaged, or a
+    record of a newer schema version) and one when the results dir is read-only (nothing
+    written there)."""
     from harness.reports.assemble import Options, build_report
     from harness.reports.html import html_page
     from harness.reports.render import csv_text, json_text, latex, markdown
@@ -217,10 +226,23 @@ def report(results_dir: str | Path, fmt: str = "md", *, scale: float = 1.0, n_bo
 
         rep = build_report(results_dir, Options(scale=BLOG_SCALE, n_boot=n_boot, pairs=pairs,
                                                 plots=plots))
+        _report_warnings(rep, warnings, plots)
         return blog_markdown(rep, blog_path)
     rep = build_report(results_dir, Options(scale=scale, n_boot=n_boot, pairs=pairs, plots=plots))
     render = {"md": markdown, "csv": csv_text, "latex": latex, "json": json_text, "html": html_page}
     text = render[fmt](rep)
-    if fmt == "md":
+    _report_warnings(rep, warnings, plots)
+    if fmt == "md" and not rep.read_only:
         ResultsStore(Path(results_dir)).write_text("leaderboard.md", text)
     return text
+
+
+def _report_warnings(rep, warnings: list[str] | None, plots: bool) -> None:
+    if warnings is None:
+        return
+    warnings += [f"skipped {rep.root}/{rel}: {problem}" for rel, problem in rep.damaged.items()]
+    if rep.damaged:
+        warnings.append(f"skipped files: `harness doctor {rep.root}` lists them and how to repair")
+    if rep.read_only:
+        warnings.append(f"{rep.root} is read-only: leaderboard.md"
+                        + (" and figures" if plots else "") + " not written there")

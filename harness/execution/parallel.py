@@ -28,7 +28,6 @@ from harness.execution.settle import POLL_S, already_settled, model_cards, summa
 from harness.execution.worker import TrialJob
 from harness.methods.context import StopRequest
 from harness.store.claims import Claims
-from harness.store.files import atomic_write_bytes
 from harness.store.record import ErrorInfo, Timing, TrialRecord
 from harness.store.store import ResultsStore
 from harness.store.sweep import sweep
@@ -137,7 +136,7 @@ class ParallelRun:
     def write(self, item: Item, result: dict) -> None:
         """A worker's result: its files first, then the record (atomically)."""
         for rel, data in result["files"].items():
-            atomic_write_bytes(self.store.inside(self.store.root / rel), data)
+            self.store.write_artifact(rel, data)
         record = TrialRecord.model_validate(result["record"])
         if item.deaths:
             record = record.model_copy(update={"worker_deaths": list(item.deaths)})

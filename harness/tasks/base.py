@@ -112,6 +112,10 @@ class TaskType:
         """Per split, JSON-ready: rows and what the report's notes need."""
         return {"rows": len(ds)}
 
+    def check_facts(self, facts: dict, info: TaskInfo) -> None:
+        """DataError(field=…) for prepared splits no trial can learn from (a classification test
+        label without train rows)."""
+
     def summary(self, info: TaskInfo) -> str:
         """validate's description of the prepared data ('3 labels (a, b, c)')."""
         return self.name

@@ -13,6 +13,7 @@ from collections import Counter
 
 import numpy as np
 
+from harness.data.coverage import check_coverage
 from harness.data.load import LABEL, DataError, column_values, label_key
 from harness.specs.dataset import DatasetSpec
 from harness.tasks.base import Predictions, TaskInfo, TaskType
@@ -48,6 +49,9 @@ class Classification(TaskType):
 
     def facts(self, ds, info: TaskInfo) -> dict:
         return label_facts(ds, info)
+
+    def check_facts(self, facts: dict, info: TaskInfo) -> None:
+        check_coverage(facts, info.label_names, DataError)  # a test label with no train row
 
     def summary(self, info: TaskInfo) -> str:
         names = info.label_names
@@ -158,17 +162,18 @@ def label_ids(spec: DatasetSpec, split: str, ds, names: list[str]) -> list[int]:
     for row, value in enumerate(column_values(ds, LABEL)):
         key = label_key(value)
         if key is None:
-            raise DataError(f"split {split} row {row + 1}: empty or NaN label", field="label_column")
+            raise DataError(f"split {split} row {row + 1}: empty or NaN label", field="label_column",
+                            row=row)
         if as_ids:
             if not 0 <= int(value) < len(names):
                 raise DataError(f"split {split} row {row + 1}: label id {value} is outside "
                                 f"0..{len(names) - 1} (label_names has {len(names)} names)",
-                                field="label_names")
+                                field="label_names", row=row)
             ids.append(int(value))
             continue
         if key not in index:
             raise DataError(f"split {split} row {row + 1}: label {key!r} is not one of "
-                            f"label_names {names}", field="label_names")
+                            f"label_names {names}", field="label_names", row=row)
         ids.append(index[key])
     return ids
 

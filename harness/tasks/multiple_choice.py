@@ -175,22 +175,22 @@ def choice_columns(spec: DatasetSpec, columns: list[str], split: str = "train") 
 def check_choices(split: str, row: int, choices, n: int, fld: str) -> None:
     where = f"split {split} row {row + 1}"
     if not isinstance(choices, list):
-        raise DataError(f"{where}: choices {str(choices)[:40]!r} is not a list", field=fld)
+        raise DataError(f"{where}: choices {str(choices)[:40]!r} is not a list", field=fld, row=row)
     if len(choices) != n:
-        raise DataError(f"{where}: {len(choices)} choices where the train split has {n}", field=fld)
+        raise DataError(f"{where}: {len(choices)} choices where the train split has {n}", field=fld, row=row)
     for i, choice in enumerate(choices):
         if not isinstance(choice, str) or not choice.strip():
-            raise DataError(f"{where}: choice {i} is missing or empty", field=fld)
+            raise DataError(f"{where}: choice {i} is missing or empty", field=fld, row=row)
 
 
 def choice_index(split: str, row: int, value, n: int) -> int:
     key = label_key(value)
     where = f"split {split} row {row + 1}"
     if key is None:
-        raise DataError(f"{where}: empty or NaN label", field="label_column")
+        raise DataError(f"{where}: empty or NaN label", field="label_column", row=row)
     if not key.lstrip("-").isdigit() or not 0 <= int(key) < n:
         raise DataError(f"{where}: label {key!r} is not a choice index 0..{n - 1}",
-                        field="label_column")
+                        field="label_column", row=row)
     return int(key)
 
 

@@ -17,6 +17,12 @@ pytest.importorskip("onnxruntime", reason="the [runtimes] extra is not installed
 pytest.importorskip("openvino", reason="the [runtimes] extra is not installed")
 
 
+def _pair(store, record):
+    """(truth, predictions) as stored beside the record."""
+    arrays = store.read_predictions(record)
+    return arrays["label_ids"], arrays["predictions"]
+
+
 @pytest.mark.slow  # fine-tunes a tiny BERT regressor, fits a probe, exports both encoders
 def test_regression_through_onnx_and_openvino(tmp_path, tiny_bert, task_data):
     suite = tmp_path / "suite.yaml"
@@ -52,8 +58,8 @@ runtimes: [torch, onnx, openvino]
         ("finetune", "onnx"), ("finetune", "openvino"), ("probe", "onnx"), ("probe", "openvino")]
     for r in through:  # real-valued predictions, as the torch trial stores them
         source = next(s for s in records if s.trial_id == r.runtime.source_trial_id)
-        _, mine = store.read_predictions(r.artifacts["predictions"])
-        _, theirs = store.read_predictions(source.artifacts["predictions"])
+        _, mine = _pair(store, r)
+        _, theirs = _pair(store, source)
         assert mine.dtype.kind == "f" and mine.shape == theirs.shape == (60,)
         np.testing.assert_allclose(mine, theirs, atol=2e-3)  # fp32 runtimes: the same scores
         assert set(r.metrics["test"]) == {"pearson", "spearman", "mse"}
