@@ -21,9 +21,28 @@ from harness.tasks.columns import check_texts, take_columns, text_columns
 from harness.tasks.encoders import TextEncoder
 
 
-class Classification(TaskType):
-    name = "classification"
+class LabelTask(TaskType):
+    """What every task whose predictions are ids (classes, choices) shares: truth and
+    predictions as ids with softmax probabilities, label counts, the most frequent id as the
+    baseline."""
+
     family = "labels"
+
+    def facts(self, ds, info: TaskInfo) -> dict:
+        return label_facts(ds, info)
+
+    def truth(self, ds, info: TaskInfo) -> np.ndarray:
+        return label_ids_of(ds)
+
+    def decode(self, outputs: np.ndarray, y_true: np.ndarray, info: TaskInfo) -> Predictions:
+        return label_predictions(outputs, y_true)
+
+    def baseline(self, train, ds, info: TaskInfo) -> Predictions:
+        return most_frequent(train, ds, info)
+
+
+class Classification(LabelTask):
+    name = "classification"
     stratified = True
     baseline_label = "majority"
     description = "a text or text pair and one label out of label_names"
@@ -46,9 +65,6 @@ class Classification(TaskType):
             ds = ds.remove_columns(LABEL).add_column(LABEL, label_ids(spec, split, ds, names))
         check_texts(ds, split)
         return ds.cast_column(LABEL, datasets.ClassLabel(names=names))
-
-    def facts(self, ds, info: TaskInfo) -> dict:
-        return label_facts(ds, info)
 
     def check_facts(self, facts: dict, info: TaskInfo) -> None:
         check_coverage(facts, info.label_names, DataError)  # a test label with no train row
@@ -73,15 +89,6 @@ class Classification(TaskType):
         i = int(p.argmax())
         return {"label": id2label.get(i, str(i)), "label_id": i, "score": round(float(p[i]), 6),
                 "scores": {id2label.get(j, str(j)): round(float(v), 6) for j, v in enumerate(p)}}
-
-    def truth(self, ds, info: TaskInfo) -> np.ndarray:
-        return label_ids_of(ds)
-
-    def decode(self, outputs: np.ndarray, y_true: np.ndarray, info: TaskInfo) -> Predictions:
-        return label_predictions(outputs, y_true)
-
-    def baseline(self, train, ds, info: TaskInfo) -> Predictions:
-        return most_frequent(train, ds, info)
 
 
 # What every task whose predictions are ids (classes, choices) shares ----------------------------
