@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.readable import regular_file
 from harness.specs.dataset import DatasetSpec
 from harness.specs.model import ModelSpec
 
@@ -45,14 +45,18 @@ def _versions(names: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
 @lru_cache(maxsize=256)
 def _file_digest(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
+    left = size  # the size stat reported: never read on past it (a growing file ends there)
     with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
+        while left > 0 and (chunk := f.read(min(_CHUNK, left))):
             h.update(chunk)
+            left -= len(chunk)
     return h.hexdigest()
 
 
 def file_digest(path: str | Path) -> str:
-    st = os.stat(path)
+    """sha256 of a regular file's content; NotRegularFile (an OSError) for a FIFO, a device or
+    a directory, which would block or never end."""
+    st = regular_file(path)
     return _file_digest(str(path), st.st_size, st.st_mtime_ns)
 
 

@@ -26,21 +26,14 @@ _FORMATS = {".csv": "csv", ".tsv": "tsv", ".txt": "tsv", ".jsonl": "jsonl", ".js
             ".parquet": "parquet"}
 
 
-def read_frame(path: Path):
-    import pandas as pd
+def read_frame(path: Path, flag: str = "--data"):
+    """The data file as a pandas frame, read as a suite's dataset is read
+    (harness.data.load.read_table: a regular file only, cells as written: a label `NA` stays
+    the label NA, problems name the file's line)."""
+    from harness.data.load import read_table
 
-    if not path.is_file():
-        raise HarnessError("data file not found", file=str(path))
     fmt = _FORMATS.get(path.suffix.lower(), "csv")
-    try:
-        if fmt in ("csv", "tsv"):
-            frame = pd.read_csv(path, sep="\t" if fmt == "tsv" else ",")
-        elif fmt == "parquet":
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_json(path, lines=fmt == "jsonl")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as e:
-        raise HarnessError(f"cannot read as {fmt}: {str(e).splitlines()[0]}", file=str(path)) from None
+    frame = read_table(str(path), fmt, flag, f"{flag} {path}").to_pandas()
     if frame.empty:
         raise HarnessError("no rows", file=str(path))
     return frame, fmt
@@ -196,6 +189,12 @@ def render_suite(data: Path, test: Path | None, model: str | None, out: Path, g:
     return "\n".join(lines) + "\n"
 
 
+def _counts_line(g: dict) -> str:
+    """'EU 15, NA 15': counts in label-name order (choice indices: as counted)."""
+    order = g["label_names"] or list(g["counts"])
+    return ", ".join(f"{k} {g['counts'][k]}" for k in order)
+
+
 def _label_names_line(g: dict) -> str:
     if not g["label_ints"]:
         return (f"    label_names: {json.dumps(g['label_names'], ensure_ascii=False)}  "
@@ -218,7 +217,7 @@ def init_suite(data: str, test: str | None, model: str | None, out: str | None,
     data_path = Path(data)
     frame, fmt = read_frame(data_path)
     if test is not None:
-        read_frame(Path(test))
+        read_frame(Path(test), "--test")
     g = guess(frame)
     out_path = Path(out or "suite.yaml")
     if out_path.exists() and not force:
@@ -229,7 +228,7 @@ def init_suite(data: str, test: str | None, model: str | None, out: str | None,
     echo(f"  {g['task']}: text {g['text']!r}" + (f" + pair {g['pair']!r}" if g["pair"] else "")
          + (f" + choices {', '.join(g['choices'])}" if g["choices"] else "")
          + f", label {g['label']!r}"
-         + (f": {', '.join(f'{k} {v}' for k, v in g['counts'].items())}" if g["counts"] else ""))
+         + (": " + _counts_line(g) if g["counts"] else ""))
     quiet_libraries()
     loaded = load_suite(out_path)
     findings, errors = check_suite(loaded)

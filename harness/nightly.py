@@ -106,4 +106,5 @@ def _compare(base: RunDir | None, run_dir: Path, n_boot: int) -> tuple[str | Non
     store = ResultsStore(run_dir)
     store.write_text("comparison.md", md)
     store.write_text("comparison.json", render(comparison, "json"))
-    return md, gate_failures(comparison)
+    # a damaged file on either side left results out: the gate cannot pass on what is left
+    return md, gate_failures(comparison) + [f"damaged, skipped: {d}" for d in comparison.damaged]

@@ -14,15 +14,13 @@ import json
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.store.store import ResultsStore
+from harness.store.store import open_results
 
 PAIR_SEPARATOR = "|||"
 
 
 def choose_record(root: Path, trial: str | None, best: bool, metric: str | None):
-    if not root.is_dir():
-        raise HarnessError("results dir not found", file=str(root))
-    store = ResultsStore(root)
+    store = open_results(root)
     saved = [r for r in store.records() if r.status == "ok" and "model" in r.artifacts]
     if not saved:
         raise HarnessError("no saved models here (set training.save_model: true, or save_model on "
@@ -58,31 +56,48 @@ def read_inputs(texts: list[str], file: str | None, columns: list[str],
     if not file:
         return [_parts(t) for t in texts]
     path = Path(file)
-    if not path.is_file():
-        raise HarnessError("input file not found", file=file)
     suffix = path.suffix.lower()
     if suffix == ".txt":
-        lines = path.read_text(encoding="utf-8").splitlines()
-        return [_parts(line) for line in lines if line.strip()]
-    import pandas as pd
+        return [_parts(line) for line in _text_lines(path) if line.strip()]
+    from harness.data.lines import row_line
+    from harness.data.load import DataError, column_values, read_table
 
-    try:
-        if suffix in (".jsonl", ".json"):
-            frame = pd.read_json(path, lines=suffix == ".jsonl", dtype=False)
-        else:
-            frame = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str,
-                                keep_default_na=False)
-    except ValueError as e:
-        raise HarnessError(f"cannot read: {str(e).splitlines()[0]}", file=file) from None
+    fmt = {".jsonl": "jsonl", ".json": "json", ".tsv": "tsv", ".parquet": "parquet"}.get(suffix, "csv")
+    try:  # as a suite's data is read: a regular file, cells as written (a text `NA` stays NA)
+        ds = read_table(file, fmt, "--file", "--file", text_columns=True)
+    except DataError as e:
+        raise HarnessError(e.message, field="--file") from None
     for column in [*columns, choices_column]:
-        if column and column not in frame.columns:
-            raise HarnessError(f"no column {column!r} (columns: {', '.join(map(str, frame.columns))}; "
+        if column and column not in ds.column_names:
+            raise HarnessError(f"no column {column!r} (columns: {', '.join(ds.column_names)}; "
                                "choose with --text-column / --pair-column)", file=file)
-    rows = [[str(v) for v in values] for values in zip(*(frame[c].tolist() for c in columns))]
+    values = [column_values(ds, c) for c in columns]
+    for column, cells in zip(columns, values):
+        bad = next((i for i, v in enumerate(cells) if not isinstance(v, str) or not v.strip()), None)
+        if bad is not None:
+            raise HarnessError(f"row {bad + 1}: empty or non-text value in {column!r}", file=file,
+                               line=row_line(file, fmt, bad))
+    rows = [list(cells) for cells in zip(*values)]
     if choices_column:
         rows = [r + [str(c) for c in (choices or [])]
-                for r, choices in zip(rows, frame[choices_column].tolist())]
+                for r, choices in zip(rows, column_values(ds, choices_column))]
     return rows
+
+
+def _text_lines(path: Path) -> list[str]:
+    from harness.readable import NotRegularFile, not_utf8, read_bytes
+
+    try:
+        raw = read_bytes(path)
+        return raw.decode("utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise HarnessError("input file not found", file=str(path)) from None
+    except NotRegularFile as e:
+        raise HarnessError(f"is {e.kind}, not an input file", file=str(path)) from None
+    except UnicodeDecodeError as e:
+        raise HarnessError(f"{not_utf8(raw, e)}; save it as UTF-8", file=str(path)) from None
+    except OSError as e:
+        raise HarnessError(f"cannot read: {e.strerror}", file=str(path)) from None
 
 
 def predict(model_dir: Path, inputs: list[list[str]], max_length: int, task,

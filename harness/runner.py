@@ -5,14 +5,14 @@ from __future__ import annotations
 import secrets
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
-from harness.errors import SuiteErrors
+from harness.errors import HarnessError, SuiteErrors
 from harness.execution.executors import EXECUTORS
 from harness.fetch import for_pending, hub_line, materialize
 from harness.history.identity import (
@@ -24,7 +24,7 @@ from harness.history.identity import (
 )
 from harness.plan.trials import build_plan, plan_line
 from harness.specs.tracking import with_defaults
-from harness.store.store import ResultsStore
+from harness.store.store import ResultsStore, open_results
 from harness.suite.checks import check_suite
 from harness.suite.loader import LoadedSuite, load_suite
 from harness.trackers.checks import check_tracking
@@ -36,7 +36,13 @@ def validated(path: str | Path, results_dir: str | Path | None = None) -> Loaded
     raise SuiteErrors (exit 2) before any model loads."""
     loaded = load_suite(path)
     findings, errors = check_suite(loaded, for_run=True)
-    errors += check_tracking(loaded, results_root(loaded.suite, results_dir))
+    root = results_root(loaded.suite, results_dir)
+    try:  # a file, or a read-only folder, in its place: one line now, before any compute
+        open_results(root, write=True)
+    except HarnessError as e:
+        errors.append(HarnessError(e.message, file=e.file,
+                                   field=None if results_dir is None else "--results-dir"))
+    errors += check_tracking(loaded, root)
     if errors:
         raise SuiteErrors(errors)
     return loaded
@@ -114,6 +120,7 @@ class RunLog:
     resolved: str
     t0: float
     started_clock: float  # before validation: the hub's share of the whole run
+    runtime_ids: set = field(default_factory=set)  # trials that evaluate a model again: no training
 
     @classmethod
     def begin(cls, loaded: LoadedSuite, store: ResultsStore, trials,
@@ -124,7 +131,8 @@ class RunLog:
         info = {"run_id": run_id, "suite": str(loaded.path.resolve()), "started_at": started,
                 "trials": len(trials), "status": "running", **run_owner(),
                 **run_identity(loaded.suite, trials)}
-        run = cls(store, run_id, info, resolved_yaml(loaded), time.perf_counter(), started_clock)
+        run = cls(store, run_id, info, resolved_yaml(loaded), time.perf_counter(), started_clock,
+                  {t.trial_id for t in trials if t.runtime})
         store.write_run(run_id, info, run.resolved)
         return run
 
@@ -132,6 +140,7 @@ class RunLog:
         """A search added configurations: plan.json and the run file name every trial so far."""
         self.store.write_plan(plan_entries(trials))
         self.info.update(trials=len(trials), **run_identity(suite, trials))
+        self.runtime_ids |= {t.trial_id for t in trials if t.runtime}
         self.store.write_run(self.run_id, self.info, self.resolved)
 
     def finish(self, outcomes: dict[str, str], echo) -> int:
@@ -153,7 +162,10 @@ class RunLog:
                         resolved_revisions=resolved_revisions(store, outcomes), **device_identity(),
                         **hub_identity(time.perf_counter() - self.started_clock))
         store.write_run(self.run_id, run_info, self.resolved)
-        echo(f"harness: {counts['ok']} trained, {counts['skipped']} already done, "
+        through = sum(1 for t, o in outcomes.items() if o == "ok" and t in self.runtime_ids)
+        echo(f"harness: {counts['ok'] - through} trained"
+             + (f", {through} through runtimes (no training)" if through else "")
+             + f", {counts['skipped']} already done, "
              f"{counts['failed'] + counts['diverged']} failed"
              + (f", {counts['pruned']} pruned" if counts["pruned"] else "")
              + f" in {run_info['wall_s']:.1f} s")
@@ -195,11 +207,14 @@ def outcome_line(counts: dict[str, int]) -> str:
 
 
 def report(results_dir: str | Path, fmt: str = "md", *, scale: float = 1.0, n_boot: int = 1000,
-           pairs: str = "leader", plots: bool | None = None, blog_path: Path | None = None) -> str:
+           pairs: str = "leader", plots: bool | None = None, blog_path: Path | None = None,
+           warnings: list[str] | None = None) -> str:
     """The report of a results dir in one format. md is also saved as leaderboard.md there;
     plots (PNG under plots/) are drawn for md and html unless `plots=False`. With `blog_path`
     (md only), the compact post section for a markdown file there (harness.reports.blog), the
-    leaderboard ×100."""
+    leaderboard ×100. `warnings` gets a line per file skipped (`skipped ...`: damaged, or a
+    record of a newer schema version) and one when the results dir is read-only (nothing
+    written there)."""
     from harness.reports.assemble import Options, build_report
     from harness.reports.html import html_page
     from harness.reports.render import csv_text, json_text, latex, markdown
@@ -211,10 +226,23 @@ def report(results_dir: str | Path, fmt: str = "md", *, scale: float = 1.0, n_bo
 
         rep = build_report(results_dir, Options(scale=BLOG_SCALE, n_boot=n_boot, pairs=pairs,
                                                 plots=plots))
+        _report_warnings(rep, warnings, plots)
         return blog_markdown(rep, blog_path)
     rep = build_report(results_dir, Options(scale=scale, n_boot=n_boot, pairs=pairs, plots=plots))
     render = {"md": markdown, "csv": csv_text, "latex": latex, "json": json_text, "html": html_page}
     text = render[fmt](rep)
-    if fmt == "md":
+    _report_warnings(rep, warnings, plots)
+    if fmt == "md" and not rep.read_only:
         ResultsStore(Path(results_dir)).write_text("leaderboard.md", text)
     return text
+
+
+def _report_warnings(rep, warnings: list[str] | None, plots: bool) -> None:
+    if warnings is None:
+        return
+    warnings += [f"skipped {rep.root}/{rel}: {problem}" for rel, problem in rep.damaged.items()]
+    if rep.damaged:
+        warnings.append(f"skipped files: `harness doctor {rep.root}` lists them and how to repair")
+    if rep.read_only:
+        warnings.append(f"{rep.root} is read-only: leaderboard.md"
+                        + (" and figures" if plots else "") + " not written there")

@@ -56,6 +56,14 @@ def light(*argv: str, env: dict | None = None) -> subprocess.CompletedProcess:
                           cwd=REPO, timeout=120, env=env)
 
 
+def needed_in_ci(reason: str) -> None:
+    """A tool a test needs is missing: a failure in CI (CI=true, as `.ci/run` and CI runners
+    set it: CI must have it), a skip with the reason elsewhere."""
+    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+        pytest.fail(f"CI must have it: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 def write_csv(path: Path, rows: list[dict], delimiter: str = ",") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as f:

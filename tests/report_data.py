@@ -29,11 +29,12 @@ def predictions_with_accuracy(y: np.ndarray, accuracy: float, rng) -> np.ndarray
 
 
 def write_run(root: Path, rows: list[dict], *, name: str = "synthetic", n_test: int = 90,
-              labels=LABELS, metrics=("accuracy",), main: str = "accuracy") -> Path:
+              labels=LABELS, metrics=("accuracy",), main: str = "accuracy", seed: int = 0) -> Path:
     """rows: {model, scheduler, seed, accuracy | status/error, timing{}, configuration{},
-    validation{metric: value}} -> a results dir."""
+    validation{metric: value}} -> a results dir. `seed`: which test examples each trial gets
+    wrong (seeded: the same call writes the same dir)."""
     store = ResultsStore(root)
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     y = np.arange(n_test) % len(labels)
     plan = []
     for i, row in enumerate(rows):
@@ -46,7 +47,8 @@ def write_run(root: Path, rows: list[dict], *, name: str = "synthetic", n_test: 
                     else predictions_with_accuracy(y, row["accuracy"], rng))
             artifacts["predictions"] = store.write_predictions(
                 trial_id, label_ids=y.astype("int32"), predictions=pred.astype("int32"))
-            scores = {"test": {m: float((pred == y).mean()) if m == "accuracy" else row.get(m)
+            scores = {"test": {m: float((pred == y).mean()) if m == "accuracy"
+                               else row[m] if m in row else _from_predictions(m, y, pred, labels)
                                for m in metrics}}
             if "validation" in row:  # {metric: value}: what selection reads
                 scores["validation"] = dict(row["validation"])
@@ -71,6 +73,13 @@ def write_run(root: Path, rows: list[dict], *, name: str = "synthetic", n_test: 
              "datasets": [{"name": "topics", "positive_label": None}]}
     (root / "suite.resolved.yaml").write_text(yaml.safe_dump(suite), encoding="utf-8")
     return root
+
+
+def _from_predictions(metric: str, y, pred, labels) -> float | None:
+    """A registry metric of the stored predictions (what a trial would have recorded)."""
+    from harness.metrics.registry import METRICS, MetricContext
+
+    return METRICS[metric](y, pred, MetricContext(len(labels), None)) if metric in METRICS else None
 
 
 def two_by_two(root: Path, model_names=("alpha", "beta"), **kw) -> Path:

@@ -17,6 +17,7 @@ import sys
 from harness import __version__
 from harness.cli import (
     compare,
+    doctor,
     export,
     fetch,
     gate,
@@ -36,7 +37,7 @@ from harness.errors import HarnessError
 COMMANDS = {  # in --help order
     "run": run, "validate": validate, "report": report, "fetch": fetch, "inspect": inspect,
     "predict": predict, "init": init, "export": export, "history": history, "compare": compare,
-    "gate": gate, "nightly": nightly, "schema": schema,
+    "gate": gate, "nightly": nightly, "doctor": doctor, "schema": schema,
 }
 
 

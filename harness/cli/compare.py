@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import math
 import sys
-from pathlib import Path
 
+from harness.cli.numbers import whole
 from harness.errors import HarnessError
+from harness.store.store import open_results
 
 
 def add_comparison_args(cmp) -> None:
@@ -33,20 +35,26 @@ def run(args) -> int:
 
     result = comparison(args)
     print(render(result, args.format), end="")
+    incomplete = damaged_exit(result)
     if args.fail_on != "regression":
-        return 0
-    return gate_exit(gate_failures(result))
+        return incomplete
+    return gate_exit(gate_failures(result)) or incomplete
+
+
+def damaged_exit(result) -> int:
+    """1 (with a warning per file) when damaged files were skipped on either side."""
+    for line in result.damaged:
+        print(f"harness: warning: damaged: skipped {line}", file=sys.stderr)
+    return 1 if result.damaged else 0
 
 
 def comparison(args):
     """The comparison of args.base and args.new (flags checked first: exit 2 on bad ones)."""
     from harness.compare.rows import compare_runs
 
-    if args.bootstrap < 1:
-        raise HarnessError(f"must be >= 1, got {args.bootstrap}", field="--bootstrap")
+    whole(args.bootstrap, "--bootstrap", 1)
     for d in (args.base, args.new):
-        if not Path(d).is_dir():
-            raise HarnessError("run dir not found", file=d)
+        open_results(d)  # a folder that can be read, checked before either is loaded
     return compare_runs(args.base, args.new, args.metric, args.bootstrap, min_diff(args.min_diff))
 
 
@@ -59,8 +67,8 @@ def min_diff(items: list[str]) -> dict[str, float]:
         except ValueError:
             raise HarnessError(f"expected METRIC=VALUE with a number, got {item!r}",
                                field="--min-diff") from None
-        if not out[name] >= 0:
-            raise HarnessError(f"must be >= 0, got {item!r}", field="--min-diff")
+        if not math.isfinite(out[name]) or not out[name] >= 0:
+            raise HarnessError(f"must be a finite number >= 0, got {item!r}", field="--min-diff")
     return out
 
 

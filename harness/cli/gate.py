@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.cli.compare import add_comparison_args, comparison, gate_exit
+from harness.cli.compare import add_comparison_args, comparison, damaged_exit, gate_exit
 
 
 def add_parser(sub) -> None:
@@ -13,7 +13,9 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from harness.compare.gate import gate_failures
 
-    failures = gate_failures(comparison(args))
-    if not failures:
+    result = comparison(args)
+    failures = gate_failures(result)
+    incomplete = damaged_exit(result)  # a gate over skipped results does not pass
+    if not failures and not incomplete:
         print("harness: gate passed")
-    return gate_exit(failures)
+    return gate_exit(failures) or incomplete

@@ -3,7 +3,7 @@ compare with the last run, gate (harness.nightly)."""
 
 from __future__ import annotations
 
-from harness.errors import HarnessError
+from harness.cli.numbers import whole
 
 
 def add_parser(sub) -> None:
@@ -21,6 +21,5 @@ def run(args) -> int:
     from harness.nightly import nightly
 
     choose_omp_wait_policy()
-    if args.bootstrap < 1:
-        raise HarnessError(f"must be >= 1, got {args.bootstrap}", field="--bootstrap")
+    whole(args.bootstrap, "--bootstrap", 1)
     return nightly(args.suite, args.root, force=args.force, name=args.name, n_boot=args.bootstrap)

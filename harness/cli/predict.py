@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from harness.cli.numbers import whole
 from harness.errors import HarnessError
 
 
@@ -25,6 +26,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from harness.predict import run_predict
 
+    whole(args.batch_size, "--batch-size", 1)
     if bool(args.texts) == bool(args.file):
         raise HarnessError("give texts or --file (one of them)", field="predict")
     print(run_predict(args.results_dir, args.trial, args.best, args.metric, args.texts,

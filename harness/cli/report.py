@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.cli.numbers import finite, whole
+from harness.cli.output import warn
 from harness.errors import HarnessError
 
 
@@ -27,10 +29,8 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from harness.runner import report
 
-    if not args.scale > 0:
-        raise HarnessError(f"must be > 0, got {args.scale:g}", field="--scale")
-    if args.bootstrap < 1:
-        raise HarnessError(f"must be >= 1, got {args.bootstrap}", field="--bootstrap")
+    finite(args.scale, "--scale", above=0)
+    whole(args.bootstrap, "--bootstrap", 1)
     blog = None
     if args.audience == "blog":
         if args.format != "md":
@@ -40,17 +40,22 @@ def run(args) -> int:
                                field="--for")
         args.output = args.output or str(Path(args.results_dir) / "blog.md")
         blog = Path(args.output)
+    warnings: list[str] = []
     text = report(args.results_dir, args.format, scale=args.scale, n_boot=args.bootstrap,
-                  pairs=args.pairs, plots=False if args.no_plots else None, blog_path=blog)
+                  pairs=args.pairs, plots=False if args.no_plots else None, blog_path=blog,
+                  warnings=warnings)
     output = args.output or (str(Path(args.results_dir) / "report.html") if args.format == "html" else "-")
     if output == "-":
         print(text, end="")
-        return 0
-    from harness.store.files import atomic_write_text
+    else:
+        from harness.store.files import atomic_write_text
 
-    try:
-        atomic_write_text(Path(output), text)
-    except OSError as e:
-        raise HarnessError(f"cannot write: {e.strerror}", file=output) from None
-    print(f"harness: wrote {output}")
-    return 0
+        try:
+            atomic_write_text(Path(output), text)
+        except OSError as e:
+            raise HarnessError(f"cannot write: {e.strerror}", file=output) from None
+        print(f"harness: wrote {output}")
+    for line in warnings:
+        warn(line)
+    # 1: the report is incomplete (files skipped); a read-only dir only warns
+    return 1 if any(line.startswith("skipped ") for line in warnings) else 0

@@ -50,6 +50,7 @@ class Comparison:
     main: str
     gate: GateSpec
     rows: list[Row] = field(default_factory=list)
+    damaged: list[str] = field(default_factory=list)  # 'DIR/file: problem', skipped on either side
 
 
 def gate_of(ctx: ReportContext) -> GateSpec:
@@ -65,7 +66,7 @@ def gate_of(ctx: ReportContext) -> GateSpec:
 
 def compare_runs(base_dir, new_dir, metric: str | None = None, n_boot: int = 1000,
                  min_difference: dict[str, float] | None = None) -> Comparison:
-    base, new = load_context(Path(base_dir)), load_context(Path(new_dir))
+    base, new = load_context(Path(base_dir), n_boot), load_context(Path(new_dir), n_boot)
     if base.suite_name != new.suite_name:
         raise HarnessError(f"BASE is a run of suite {base.suite_name!r}, NEW of {new.suite_name!r}: "
                            "compare two runs of one suite", file=str(base_dir))
@@ -96,6 +97,8 @@ def compare_runs(base_dir, new_dir, metric: str | None = None, n_boot: int = 100
             row.base_selected = b.values_label if b is not None else ""
             row.new_selected = n.values_label if n is not None else ""
         out.rows += rows
+    out.damaged = [f"{ctx.store.root / rel}: {problem}" for ctx in (base, new)
+                   for rel, problem in ctx.damaged.items()]
     return out
 
 

@@ -19,6 +19,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from harness.readable import read_json
+
 
 def memo_dir() -> Path:
     env = os.environ.get("HARNESS_CACHE")
@@ -62,7 +64,7 @@ def remembered(kind: str, spec, files: dict[str, str], check,
     path = memo_dir() / f"{key}.json" if key else None
     if path is not None:
         try:
-            return json.loads(path.read_text(encoding="utf-8")), True
+            return read_json(path, dict), True
         except (OSError, ValueError):
             pass  # not checked before (or an unreadable entry): check for real
     summary = check()

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from contextlib import contextmanager
 
+from harness.data.csv_types import AS_WRITTEN, text_features, with_number_columns
+from harness.data.lines import first_problem, row_line
 from harness.errors import HarnessError
+from harness.readable import NotRegularFile, regular_file
 from harness.specs.dataset import DatasetSpec
 
 TEXT, PAIR, LABEL = "text", "text_pair", "label"
@@ -29,7 +31,13 @@ def column_values(ds, name: str) -> list:
 
 
 class DataError(HarnessError):
-    """A data problem; `field` is the DatasetSpec field at fault (the caller adds file and line)."""
+    """A data problem; `field` is the DatasetSpec field at fault (the caller adds file and line).
+    `row`: the 0-based row of the split it is about, which `prepare` turns into the file's line
+    (harness.data.lines)."""
+
+    def __init__(self, message: str, *, row: int | None = None, **where):
+        super().__init__(message, **where)
+        self.row = row
 
 
 BUILDERS = {"csv": ("csv", {}), "tsv": ("csv", {"delimiter": "\t"}), "json": ("json", {}),
@@ -57,36 +65,81 @@ def load_raw(spec: DatasetSpec):
 
 def read_table(path: str, fmt: str, field: str, what: str, text_columns: bool = False):
     """One data file as a Dataset, every problem a one-line DataError(field=...); `what` names it
-    in messages ("split test"). text_columns: csv/tsv cells stay text (ids like 007 keep their
-    zeros and match the same ids in other files)."""
+    in messages ("split test"). Only a regular file is read (a FIFO or a device would never
+    end). csv/tsv cells are read as written (harness.data.csv_types: only an empty cell is
+    missing; no `NA`, `null` or `True` reinterpreted); text_columns: every csv/tsv column stays
+    text (ids like 007 keep their zeros and match the same ids in other files), else columns of
+    integers or decimal numbers become numbers. A problem inside the file names its line as an
+    editor counts it (harness.data.lines)."""
     import datasets
 
     builder, kwargs = BUILDERS[fmt]
-    if os.path.isdir(path):
-        raise DataError(f"{path} is a directory, not a data file", field=field)
+    _check_regular(path, field)
     if builder == "csv":
         header = _check_header(path, kwargs.get("delimiter", ","), field)
-        if text_columns and header:
-            kwargs = {**kwargs, "features": datasets.Features(
-                {c: datasets.Value("string") for c in header})}
+        kwargs = {**kwargs, **AS_WRITTEN}
+        if header:
+            kwargs["features"] = text_features(header)
     try:
         with _quiet_loader_errors():  # we report the cause in one line instead
-            return datasets.load_dataset(builder, data_files={"rows": path}, split="rows", **kwargs)
+            ds = datasets.load_dataset(builder, data_files={"rows": path}, split="rows", **kwargs)
     except FileNotFoundError:
         raise DataError(f"file not found: {path}", field=field) from None
-    except UnicodeDecodeError as e:
-        raise DataError(f"{path} is not UTF-8 text (byte {e.start})", field=field) from None
     except Exception as e:  # pyarrow/pandas parse errors come in many classes
-        if "corresponds to no data" in str(e):  # datasets' words for a header-only file
-            raise DataError(f"{what} has no rows ({path})", field=field) from None
-        cause = _root_cause(e)
-        if isinstance(cause, UnicodeDecodeError):
-            raise DataError(f"{path} is not UTF-8 text ({cause.reason}: byte "
-                            f"0x{cause.object[cause.start]:02x}); save it as UTF-8",
-                            field=field) from None
-        if type(cause).__name__ == "EmptyDataError":
-            raise DataError(f"{path} is empty (no header, no rows)", field=field) from None
-        raise DataError(f"cannot read {path} as {fmt}: {first_line(cause)}", field=field) from None
+        raise _read_error(path, fmt, field, what, e) from None
+    if builder == "json":  # pyarrow's JSON reader takes bytes that are not UTF-8 into strings
+        try:
+            ds.data.table.validate(full=True)
+        except Exception as e:  # pyarrow.ArrowInvalid: Invalid UTF8 sequence
+            raise _read_error(path, fmt, field, what, e) from None
+    return ds if builder != "csv" or text_columns else with_number_columns(ds)
+
+
+def _check_regular(path: str, field: str) -> None:
+    try:
+        regular_file(path)
+    except FileNotFoundError:
+        raise DataError(f"file not found: {path}", field=field) from None
+    except NotRegularFile as e:
+        raise DataError(f"{path} is {e.kind}, not a data file", field=field) from None
+    except OSError as e:
+        raise DataError(f"cannot read {path}: {e.strerror}", field=field) from None
+
+
+def _read_error(path: str, fmt: str, field: str, what: str, e: Exception) -> DataError:
+    """The one line for a file datasets could not read: its first bad line when Python finds it
+    (datasets' row numbers are not the file's lines), else the library's reason."""
+    if "corresponds to no data" in str(e):  # datasets' words for a header-only file
+        return DataError(f"{what} has no rows ({path})", field=field)
+    cause = _root_cause(e)
+    if type(cause).__name__ == "EmptyDataError" or _blank(path):
+        return DataError(f"{path} is empty (no header, no rows)", field=field)
+    try:
+        problem = first_problem(path, fmt)
+    except OSError as err:
+        problem = f"cannot read: {err.strerror}"
+    if problem and problem.startswith("not UTF-8"):
+        return DataError(f"{path} is {problem}", field=field)
+    if problem:
+        return DataError(f"cannot read {path} as {fmt}: {problem}", field=field)
+    return DataError(f"cannot read {path} as {fmt}: {_without_row(first_line(cause))}", field=field)
+
+
+def _blank(path: str) -> bool:
+    """Nothing but a BOM and whitespace (pyarrow says StopIteration or 'Empty JSON file')."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 16)
+    except OSError:
+        return False
+    return len(head) < (1 << 16) and not head.removeprefix(b"\xef\xbb\xbf").strip()
+
+
+def _without_row(message: str) -> str:
+    """pyarrow's ' in row N' counts rows within a block, not the file's lines: dropped."""
+    import re
+
+    return re.sub(r"\.? in row \d+$", "", message)
 
 
 def _load_hub(datasets, hub):
@@ -108,6 +161,22 @@ def _load_hub(datasets, hub):
         field = "hub.config" if "BuilderConfig" in message or "config" in message.lower() \
             else "hub.id"
         raise DataError(f"cannot load hub dataset {hub.id}: {message}", field=field) from None
+
+
+@contextmanager
+def rows_as_lines(spec, split: str):
+    """A DataError about row N of a local csv, tsv or jsonl file also names the line the row
+    starts on (`at FILE:LINE`), as an editor counts lines (quoted newlines, blank lines).
+    `spec`: anything with `files` and `file_format(split)` (a DatasetSpec, a local MTEB task)."""
+    try:
+        yield
+    except DataError as e:
+        path = (spec.files or {}).get(split)
+        line = row_line(path, spec.file_format(split), e.row) \
+            if path is not None and e.row is not None else None
+        if line is None:
+            raise
+        raise DataError(f"{e.message} (at {path}:{line})", field=e.field, row=e.row) from None
 
 
 def label_key(value) -> str | None:
@@ -140,6 +209,9 @@ def _check_header(path: str, delimiter: str, field: str) -> list[str]:
             header = next(csv.reader(f, delimiter=delimiter), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return []  # the load itself reports unreadable files
+    if any("\x00" in c for c in header):  # pandas cuts a header name at a NUL byte
+        raise DataError(f"{path}: the header line holds a NUL byte (0x00); is it a text file?",
+                        field=field)
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
         raise DataError(f"{path}: column {repeated[0]!r} appears {header.count(repeated[0])} times "

@@ -6,8 +6,6 @@ metric stay absent because validation predictions are not stored.
 
 from __future__ import annotations
 
-import numpy as np
-
 from harness.specs.dataset import DatasetSpec
 from harness.tasks.base import Predictions, TaskInfo
 from harness.tasks.classification import positive_label_id
@@ -26,17 +24,15 @@ def backfill_test_metrics(record, trial, suite, store) -> list[str]:
     missing = [ref for ref in refs if ref.name not in test]
     if not missing:
         return []
-    stored = store.read_predictions(rel)
+    stored = store.read_predictions(record)  # None when missing or damaged (noted there)
     if stored is None:
         return []
-    probs = None
-    if rel.endswith(".npz"):
-        with np.load(store.root / rel) as arrays:
-            probs = arrays["probabilities"] if "probabilities" in arrays.files else None
     names = record.label_names
     info = TaskInfo(list(names), positive_label_id(trial.dataset, names))
     added = Scoring(task, tuple(missing), missing[0].name, info.num_labels,
-                    info.positive_label_id).score(Predictions(*stored, probs))
+                    info.positive_label_id).score(Predictions(stored["label_ids"],
+                                                              stored["predictions"],
+                                                              stored.get("probabilities")))
     record.metrics["test"] = {**test, **added}
     store.write_record(record)
     return list(added)

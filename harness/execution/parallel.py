@@ -28,7 +28,6 @@ from harness.execution.settle import POLL_S, already_settled, model_cards, summa
 from harness.execution.worker import TrialJob
 from harness.methods.context import StopRequest
 from harness.store.claims import Claims
-from harness.store.files import atomic_write_bytes
 from harness.store.record import ErrorInfo, Timing, TrialRecord
 from harness.store.store import ResultsStore
 from harness.store.sweep import sweep
@@ -112,7 +111,8 @@ class ParallelRun:
     def dispatch(self, trials: list[Trial]) -> list[Trial]:
         """Run claimed trials on the backend; the ones never started (Ctrl-C) are released."""
         items = [Item(t.trial_id, TrialJob(t, self.suite, self.run_id, str(self.store.root.resolve()),
-                                           verbose=self.verbose, **self.job_options),
+                                           verbose=self.verbose, sources=self.sources(t),
+                                           **self.job_options),
                       self.cost[t.trial_id]) for t in trials]
         unstarted = dispatch(items, self.backend, retries=self.retries, stop=self.stop,
                              on_result=self.write, on_died=self.died, on_stopped=self.stopped,
@@ -120,6 +120,12 @@ class ParallelRun:
         for item in unstarted:
             self.claims.release(item.id)
         return [item.payload.trial for item in unstarted]
+
+    def sources(self, trial: Trial) -> dict[str, dict]:
+        """A runtime trial's source record, shipped with it: the worker's store is a staging
+        dir, and the trial reads what its source left (status, key, kept model)."""
+        record = self.store.read_record(trial.after) if trial.after else None
+        return {trial.after: record.model_dump(mode="json")} if record is not None else {}
 
     def started(self, item: Item) -> None:
         self.progress.start(item.id)
@@ -130,7 +136,7 @@ class ParallelRun:
     def write(self, item: Item, result: dict) -> None:
         """A worker's result: its files first, then the record (atomically)."""
         for rel, data in result["files"].items():
-            atomic_write_bytes(self.store.inside(self.store.root / rel), data)
+            self.store.write_artifact(rel, data)
         record = TrialRecord.model_validate(result["record"])
         if item.deaths:
             record = record.model_copy(update={"worker_deaths": list(item.deaths)})

@@ -14,13 +14,13 @@ policy every executor follows, so a plan's makespan can be predicted from measur
 from __future__ import annotations
 
 import heapq
-import json
 import os
 import statistics
 from collections import defaultdict
 from pathlib import Path
 
 from harness.methods.registry import METHODS
+from harness.readable import read_json
 
 DEFAULT_PARAMS = 110e6  # a BERT-base, when a hub model's config is not on this machine
 DEFAULT_TOKENS = 1e6
@@ -33,7 +33,7 @@ def model_params(spec) -> float:
 
     try:  # an estimate only: validation reports a missing model, not this
         local = model_dir(spec)
-        cfg = json.loads((Path(local) / "config.json").read_text(encoding="utf-8")) if local else {}
+        cfg = read_json(Path(local) / "config.json", dict) if local else {}
     except (OSError, ValueError, TypeError, HarnessError):
         cfg = {}
     h, layers, vocab = cfg.get("hidden_size"), cfg.get("num_hidden_layers"), cfg.get("vocab_size")

@@ -59,12 +59,21 @@ def already_settled(store: ResultsStore, trial: Trial, suite: SuiteSettings, see
         return "elsewhere" if theirs.status == "ok" else theirs.status
     done = store.finished(trial.trial_id, trial.key)
     if done is None:
+        for rel, problem in damaged_files(store, trial) if trial.trial_id not in seen else ():
+            echo(f"{prefix}: {rel} is damaged ({problem}): runs again (the damaged file is "
+                 "moved to damaged/)")
         return None
     progress.skip(trial.trial_id)
     added = backfill_test_metrics(done, trial, suite, store)
     echo(f"{prefix}: done earlier, skipped"
          + (f"; added {', '.join(added)} from stored test predictions" if added else ""))
     return "skipped"
+
+
+def damaged_files(store: ResultsStore, trial: Trial) -> list[tuple[str, str]]:
+    """(path, problem) of this trial's stored files the store found damaged."""
+    mine = (f"records/{trial.trial_id}.json", f"predictions/{trial.trial_id}.npz")
+    return [(rel, store.damaged[rel]) for rel in mine if rel in store.damaged]
 
 
 def result_of_other_run(store: ResultsStore, trial: Trial, seen: dict) -> TrialRecord | None:

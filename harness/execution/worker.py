@@ -36,6 +36,9 @@ class TrialJob:
     verbose: bool = False
     env: dict[str, str] = field(default_factory=dict)
     shipped: dict[str, object] = field(default_factory=dict)  # data path -> bytes (or a Ray ref)
+    # a runtime trial's source record (trial_id -> record JSON), read by the trial from its
+    # staging store as the local executor's trial reads it from the results dir
+    sources: dict[str, dict] = field(default_factory=dict)
 
 
 def _localise(trial, shipped: dict, staging: Path):
@@ -70,11 +73,19 @@ def _link_caches(staging: Path, results_root: str) -> None:
             pass  # results dir not reachable from this node: the cache stays node-local
 
 
+def _stage_sources(store, sources: dict[str, dict]) -> None:
+    from harness.store.record import TrialRecord
+
+    for data in sources.values():
+        store.write_record(TrialRecord.model_validate(data))
+
+
 def _collect(staging: Path) -> dict[str, bytes]:
     out = {}
     for path in sorted(staging.rglob("*")):
         rel = path.relative_to(staging)
-        if rel.parts[0] in SHARED_CACHES or rel.parts[0] in ("_data", ".scratch") or not path.is_file():
+        if rel.parts[0] in SHARED_CACHES or rel.parts[0] in ("_data", ".scratch", "records") \
+                or not path.is_file():  # records: the sources staged here, never sent back
             continue
         out[rel.as_posix()] = path.read_bytes()
     return out
@@ -105,6 +116,7 @@ def run_trial_job(job: TrialJob) -> dict:
         trial = _localise(job.trial, job.shipped, staging)
         ctx = TrialContext(suite=job.suite, store=ResultsStore(staging), run_id=job.run_id,
                            verbose=job.verbose)
+        _stage_sources(ctx.store, job.sources)
         t0 = time.time()
         with stop_on_sigint(ctx.stop):  # Ctrl-C: the trial stops after a step, recorded interrupted
             record = execute(trial, ctx)

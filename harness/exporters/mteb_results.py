@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.readable import read_json
 from harness.specs.model import ModelSpec
-from harness.store.store import ResultsStore
+from harness.store.store import open_results
 
 
 @dataclass
@@ -49,12 +50,10 @@ def export_mteb(results_dir: str | Path, out: str | Path) -> list[Exported]:
     from mteb.results import TaskResult
 
     root = Path(results_dir)
-    if not root.is_dir():
-        raise HarnessError("results dir not found", file=str(root))
+    store = open_results(root)
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise HarnessError("is a file, not a folder", file=str(out))
-    store = ResultsStore(root)
     plan = store.read_plan()
     suite = store.read_resolved_suite() or {}
     records = store.records([e["trial_id"] for e in plan] if plan is not None else None)
@@ -72,7 +71,11 @@ def export_mteb(results_dir: str | Path, out: str | Path) -> list[Exported]:
         result = TaskResult.from_disk(stored)
         # model_meta.json as mteb wrote it (ModelMeta.to_dict, loader as a string: it does not
         # validate back into a ModelMeta), renamed for a hub model
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        try:
+            meta = read_json(meta_file, dict)
+        except (OSError, ValueError) as e:
+            raise HarnessError(f"unreadable mteb model_meta.json of {record.trial_id}: {e}",
+                               file=str(meta_file)) from None
         hub = hub_identity(record, suite)
         if hub is not None:
             meta.update(name=hub[0], revision=hub[1])

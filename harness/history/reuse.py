@@ -9,7 +9,6 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.history.runs import run_dirs
-from harness.store.files import atomic_write_bytes
 from harness.store.store import ResultsStore
 
 
@@ -25,11 +24,15 @@ def reuse_earlier(root: Path, new_dir: Path, trials, warn=print) -> list[str]:
         for run in reversed(earlier):  # newest first
             store = ResultsStore(run.path)
             try:
-                record = store.read_record(trial.trial_id)
-            except HarnessError as e:
-                warn(f"skipped corrupt record {e}")
+                record = store.finished(trial.trial_id, trial.key)  # ok, same key, intact
+            except HarnessError as e:  # a record of a newer schema version
+                warn(f"skipped record {e}")
                 continue
-            if record is None or record.key != trial.key or record.status != "ok":
+            for rel, problem in store.damaged.items():
+                kind = "record" if rel.startswith("records/") else "file"
+                warn(f"skipped corrupt {kind} {store.root / rel}: {problem}")
+            store.damaged.clear()
+            if record is None:
                 continue
             _copy(record, store, new_store)
             reused.append(trial.trial_id)
@@ -43,8 +46,8 @@ def _copy(record, source: ResultsStore, target: ResultsStore) -> None:
         else src_path.resolve()  # a chain of reuses points at the run that computed it
     artifacts = {}
     rel = record.artifacts.get("predictions")
-    if rel and (source.root / rel).is_file():
-        atomic_write_bytes(target.inside(target.root / rel), (source.root / rel).read_bytes())
+    if rel:  # intact: source.finished checked it
+        target.write_artifact(rel, (source.root / rel).read_bytes())
         artifacts["predictions"] = rel
     # A saved model is not copied (it can be gigabytes): the source run dir keeps it.
     copy = record.model_copy(update={

@@ -6,11 +6,11 @@ the file; the JSON records stay the only source of truth (nothing is indexed).""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.readable import read_json
 from harness.store.record import TrialRecord
 from harness.store.store import ResultsStore
 
@@ -45,10 +45,10 @@ def latest_run_info(path: Path, warn=None) -> dict | None:
     infos = []
     for file in sorted((path / "runs").glob("*.json")) if (path / "runs").is_dir() else []:
         try:
-            infos.append(json.loads(file.read_text(encoding="utf-8")))
-        except (OSError, ValueError, UnicodeDecodeError) as e:
+            infos.append(read_json(file, dict))
+        except (OSError, ValueError) as e:
             if warn:
-                warn(f"skipped unreadable run file {file}: {type(e).__name__}")
+                warn(f"skipped unreadable run file {file}: {e}")
     infos = [i for i in infos if isinstance(i, dict)]
     return max(infos, key=lambda i: str(i.get("started_at", ""))) if infos else None
 
@@ -71,25 +71,29 @@ def run_records(run: RunDir, warn) -> list[TrialRecord]:
     """The records of the run dir's latest plan (all records without a plan); unreadable ones
     are skipped with a warning that names the file."""
     store = ResultsStore(run.path)
-    try:
-        plan = store.read_plan()
-    except HarnessError as e:
-        warn(f"skipped unreadable plan: {e}")
-        plan = None
+    plan = store.read_plan()
     if plan is not None:
         ids = [e["trial_id"] for e in plan]
+    elif store.records_dir.is_dir():
+        ids = [p.stem for p in sorted(store.records_dir.glob("*.json"))]
     else:
-        ids = [p.stem for p in sorted(store.records_dir.glob("*.json"))] if store.records_dir.is_dir() else []
+        ids = []
     out = []
     for trial_id in ids:
         try:
             record = store.read_record(trial_id)
-        except HarnessError as e:
-            warn(f"skipped corrupt record {e}")
+        except HarnessError as e:  # a record of a newer schema version
+            warn(f"skipped record {e}")
             continue
         if record is not None:
             out.append(record)
+    for rel, problem in store.damaged.items():
+        warn(f"skipped corrupt {_what(rel)} {store.root / rel}: {problem}")
     return out
+
+
+def _what(rel: str) -> str:
+    return {"records": "record", "predictions": "predictions"}.get(rel.split("/")[0], "file")
 
 
 def resolved_suite(path: Path) -> dict | None:

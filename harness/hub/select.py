@@ -54,10 +54,10 @@ def model_complete(files, *, light: bool = False) -> str | None:
 
 def shards(index_text: str) -> set[str]:
     """The weight files a `*.index.json` names."""
-    import json
+    from harness.readable import parse_json
 
     try:
-        return set(json.loads(index_text).get("weight_map", {}).values())
+        return {str(v) for v in parse_json(index_text, dict).get("weight_map", {}).values()}
     except (ValueError, AttributeError):
         return set()
 

@@ -7,6 +7,7 @@ from collections import Counter
 
 import numpy as np
 
+from harness.data.coverage import coverage_warnings
 from harness.data.load import LABEL, PAIR, TEXT, column_values
 
 # Warn when the most frequent train label holds more than this share: accuracy alone then
@@ -63,6 +64,7 @@ def data_warnings(facts: dict) -> list[str]:
     if facts["majority_share"] is not None and facts["majority_share"] > MAJORITY_SHARE_WARN:
         out.append(f"majority label {facts['majority_label']!r} holds {facts['majority_share']:.1%} "
                    "of train: compare with the majority baseline, use MCC or macro-F1")
+    out += coverage_warnings(facts["splits"], facts["label_names"])
     if facts["test_rows_in_train"]:
         out.append(f"{facts['test_rows_in_train']} test rows ({facts['test_rows_in_train_share']:.1%})"
                    " also occur in train: test scores overstate generalisation")

@@ -1,35 +1,35 @@
 """Facts read from a model dir's files without importing torch: config.json and the tensor
-names in safetensors headers (8-byte little-endian length + JSON)."""
+names in safetensors headers (8-byte little-endian length + JSON; harness.models.integrity)."""
 
 from __future__ import annotations
 
-import json
-import struct
 from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.fingerprint import model_dir
 from harness.hub import HubError, hub_where, model_snapshot
+from harness.models.integrity import safetensors_header
+from harness.readable import read_json
 
 
 def read_config(local: Path) -> dict:
+    """config.json as a dict; {} when it is missing or damaged (validate reports that)."""
     try:
-        return json.loads((Path(local) / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+        return read_json(Path(local) / "config.json", dict)
+    except (OSError, ValueError):
         return {}
 
 
 def safetensors_headers(local: Path) -> list[dict] | None:
-    """The header of every safetensors file of the model; None when it has none (e.g. only .bin)."""
+    """The tensors of every safetensors file of the model; None when it has none (e.g. only
+    .bin) or one is damaged (validate reports that: harness.models.integrity)."""
     files = sorted(Path(local).glob("*.safetensors"))
     if not files:
         return None
-    headers = []
-    for file in files:
-        with open(file, "rb") as f:
-            size = struct.unpack("<Q", f.read(8))[0]
-            headers.append(json.loads(f.read(size)))
-    return headers
+    try:
+        return [safetensors_header(file) for file in files]
+    except (HarnessError, OSError):
+        return None
 
 
 def tensor_names(local: Path) -> set[str] | None:

@@ -36,6 +36,9 @@ class Report:
     plots: list = field(default_factory=list)  # plots.Plot
     root: Path | None = None
     setup: str = ""  # one sentence: models, data, seeds, device, precision (blog.setup_sentence)
+    # files skipped (damaged, or records of a newer schema version): path -> why
+    damaged: dict[str, str] = field(default_factory=dict)
+    read_only: bool = False  # the results dir could not be written: no figures, no leaderboard.md
 
 
 def _leaderboard(ctx, opts, state):
@@ -89,7 +92,8 @@ def build_report(results_dir: str | Path, opts: Options | None = None) -> Report
         tables += made if isinstance(made, list) else [made] if made is not None else []
     tables = [t for t in tables if t.rows]  # no empty tables (an mteb-only suite's cost table)
     plots = []
-    if opts.plots:
+    read_only = not ctx.store.writable()
+    if opts.plots and not read_only:
         from harness.reports.plots import write_plots
 
         plots = write_plots(ctx)
@@ -97,7 +101,8 @@ def build_report(results_dir: str | Path, opts: Options | None = None) -> Report
     from harness.runtimes.cpu_peaks import bf16_note
 
     return Report(ctx.suite_name, tables, ctx.footer + selection_footer(ctx)
-                  + bf16_note(ctx.all_records), plots, ctx.store.root, setup_sentence(ctx))
+                  + bf16_note(ctx.all_records), plots, ctx.store.root, setup_sentence(ctx),
+                  {**ctx.damaged, **ctx.store.newer}, read_only)
 
 
 def selection_footer(ctx: ReportContext) -> list[str]:

@@ -17,7 +17,7 @@ from harness.reports.learned import mark_learned_nothing
 from harness.reports.scores import DatasetScores, dataset_scores
 from harness.reports.selection import Choice, choose, chosen_group
 from harness.store.record import TrialRecord
-from harness.store.store import ResultsStore
+from harness.store.store import ResultsStore, open_results
 
 
 @dataclass
@@ -94,16 +94,23 @@ class ReportContext:
         return len({r.scheduler for r in self.records if r.scheduler}) > 1
 
     def predictions(self, record: TrialRecord) -> tuple[np.ndarray, np.ndarray] | None:
-        """(label_ids, predictions) in test row order, None when the trial stored none."""
-        rel = record.artifacts.get("predictions")
-        return self.store.read_predictions(rel) if rel else None
+        """(label_ids, predictions) in test row order, None when the trial stored none or
+        they are damaged (the store notes that: the report names it)."""
+        arrays = self.store.read_predictions(record)
+        return None if arrays is None else (arrays["label_ids"], arrays["predictions"])
+
+    @property
+    def damaged(self) -> dict[str, str]:
+        """Damaged files met so far (path in the results dir -> what is wrong), skipped."""
+        return self.store.damaged
 
 
 
 def load_context(root: Path, n_boot: int = 1000) -> ReportContext:
-    if not root.is_dir():
-        raise HarnessError("results dir not found", file=str(root))
-    store = ResultsStore(root)
+    """The context of a results dir; damaged files (a truncated record, a predictions file that
+    does not load, plan.json) are skipped and listed in `damaged` and the footer: every intact
+    record is still reported."""
+    store = open_results(root)
     plan = store.read_plan()
     records = store.records([e["trial_id"] for e in plan] if plan is not None else None)
     # The latest plan names each trial's configuration: a record reused from a suite that ran
@@ -113,17 +120,35 @@ def load_context(root: Path, n_boot: int = 1000) -> ReportContext:
                if configured.get(r.trial_id, r.configuration) != r.configuration else r
                for r in records]
     if not records:
-        raise HarnessError("no trial records here (run `harness run SUITE` first)", file=str(root))
+        damaged = f" ({len(store.damaged)} damaged: `harness doctor {root}`)" if store.damaged else ""
+        raise HarnessError(f"no trial records here{damaged} (run `harness run SUITE` first)",
+                           file=str(root))
     suite = store.read_resolved_suite()
     name = suite["name"] if suite is not None else records[0].suite_name
     rows = classification_records(records)
+    for r in records:  # a damaged predictions file is found now, not halfway through a table
+        store.predictions_intact(r)
     footer = _footer(records, name)
-    if plan is not None and len(plan) > len(records):
-        footer.append(f"plan: {len(plan) - len(records)} of {len(plan)} planned trials have no "
-                      "record yet (the run has not finished): a selection among configurations "
-                      "can change when they have")
+    unread = sum(1 for e in plan or [] if f"records/{e['trial_id']}.json" in
+                 {**store.damaged, **store.newer})
+    if plan is not None and len(plan) > len(records) + unread:
+        footer.append(f"plan: {len(plan) - len(records) - unread} of {len(plan)} planned trials "
+                      "have no record yet (the run has not finished): a selection among "
+                      "configurations can change when they have")
+    footer += damaged_lines(store)
     return ReportContext(store, rows, dataset_scores(rows, suite), name, suite, footer, records,
                          n_boot)
+
+
+def damaged_lines(store: ResultsStore) -> list[str]:
+    """Footer lines naming each damaged file the report skipped, and the repair."""
+    lines = [f"- not shown: {rel}: {problem}" for rel, problem in store.newer.items()]
+    if not store.damaged:
+        return lines
+    lines += [f"- damaged, skipped: {rel}: {problem}" for rel, problem in store.damaged.items()]
+    return lines + [f"damaged: {len(store.damaged)} file(s) skipped (a trial whose record or "
+                    f"predictions are damaged counts as not done); `harness doctor {store.root} "
+                    "--fix` moves them aside, then `harness run` recomputes those trials"]
 
 
 def classification_records(records: list[TrialRecord]) -> list[TrialRecord]:

@@ -7,8 +7,13 @@ same model's torch row on the same test examples.
   (share of test examples where both predict the same label, over the shared seeds);
 - speed: test throughput at the eval batch size and batch-1 latency p50 as ratios against the
   torch row (> 1: the runtime is faster), p95, peak RSS and the model's size on disk;
+- probe rows: as fine-tunes (stored predictions); speed is the encoder's (texts encoded per
+  second over the test split and batch-1 latency, from whichever trial of that pooling, layer
+  and runtime encoded it);
 - mteb tasks: Δ of the main score; for retrieval and reranking the same paired bootstrap over
-  the per-query scores both trials stored (per_query.py); the encode speed ratio.
+  the per-query scores both trials stored (per_query.py), for STS and pair classification over
+  the pairs (the main score recomputed from the per-pair similarities both stored:
+  per_pair.py); the encode speed ratio.
 Rows whose runtime trial failed show the library's reason. `runtime_points` feeds the figure
 (plots.runtime_tradeoff)."""
 
@@ -83,11 +88,30 @@ def runtime_rows(ctx: ReportContext, n_boot: int) -> list[dict]:
             r = compare_groups(ctx, g, base, n_boot)
             row.update({k: r[k] for k in ("diff", "ci95_low", "ci95_high", "significant")
                         if k in r}, verdict=r["verdict"], agreement=agreement(ctx, g, base))
-            row.update(_speed(g.ok, base.ok, "test_samples_per_s"))
+            if any(rec.embedding is not None for rec in g.ok):  # probe: the encoder's speed
+                row.update(_speed(_encoded(ctx, g.ok), _encoded(ctx, base.ok),
+                                  "encode_samples_per_s"))
+            else:
+                row.update(_speed(g.ok, base.ok, "test_samples_per_s"))
         rows.append(row)
     rows += _mteb_rows(ctx, n_boot)
     ctx.memo["runtime_rows"] = rows
     return rows
+
+
+def _encoded(ctx: ReportContext, records) -> list:
+    """The records whose encoder speed stands for a probe row's: every ok record of the same
+    model, dataset, method, pooling, layer and runtime (the encoder's speed does not depend on
+    the classifier, and only the trial that encoded the test split, not one that read the
+    features from the cache, measured it)."""
+    def facts(r, method: str) -> tuple:
+        return (r.model_name, r.dataset_name, method, r.embedding.pooling, r.embedding.layer,
+                r.runtime.name if r.runtime else None)
+
+    # a group's records carry the row label as method (`probe (mean, knn) [onnx]`)
+    wanted = {facts(r, r.method.split(" ", 1)[0]) for r in records if r.embedding is not None}
+    return [s for s in ctx.all_records if s.status == "ok" and s.embedding is not None
+            and facts(s, s.method) in wanted]
 
 
 def _speed(runtime_recs, torch_recs, throughput_field: str) -> dict:
@@ -127,7 +151,8 @@ def _mteb_rows(ctx: ReportContext, n_boot: int) -> list[dict]:
             continue
         a, b = (x.metrics.get(split, {}).get("main_score") for x in (r, base))
         row["diff"] = a - b if a is not None and b is not None else None
-        row.update(_per_query_test(ctx, r, base, n_boot))
+        paired = _per_pair_test(ctx, r, base, n_boot) if "pairs" in r.artifacts else None
+        row.update(paired or _per_query_test(ctx, r, base, n_boot))
         row.update(_speed([r], [base], "encode_samples_per_s"))
         rows.append(row)
     return rows
@@ -150,6 +175,47 @@ def _per_query_test(ctx: ReportContext, a, b, n_boot: int) -> dict:
             "agreement": float(np.mean(np.isclose(sa, sb)))}
 
 
+def _per_pair_test(ctx: ReportContext, a, b, n_boot: int) -> dict | None:
+    """The rule over the pairs of an STS or pair-classification task: the paired bootstrap of
+    the main score (STS: Spearman of gold and similarity; pair classification: average
+    precision) recomputed from both trials' stored per-pair similarities (per_pair.py), the
+    same resample of pairs for both sides. None when either trial stored none."""
+    from harness.methods.mteb.per_pair import load_view, statistic
+
+    if "pairs" not in b.artifacts:
+        return None
+    split = a.embedding.eval_split
+    va, vb = (load_view(ctx.store.root / r.artifacts["pairs"], split) for r in (a, b))
+    if va is None or vb is None:
+        return None
+    if va["gold"] != vb["gold"]:
+        return {"verdict": "not comparable: different pairs"}
+    found = statistic(a.embedding.task_type, a.embedding.main_score_name)
+    if found is None:
+        return {"verdict": f"{a.embedding.main_score_name} is not resampled here (Δ only)"}
+    names, fn = found
+    names = [k for k in names if k in va["series"] and k in vb["series"]]
+    if not names:
+        return {"verdict": "no per-pair similarities stored (Δ only)"}
+    gold, n = np.asarray(va["gold"], dtype=np.float64), len(va["gold"])
+    both = {k: np.concatenate([np.asarray(va["series"][k]), np.asarray(vb["series"][k])])
+            for k in names}
+    idx = np.arange(n)  # A's pairs are rows 0..n-1 of `both`, B's the same pairs at n..2n-1
+
+    def score(y_idx, p_idx) -> float:
+        return fn(gold[y_idx], {k: v[p_idx] for k, v in both.items()})
+
+    main = a.embedding.main_score_name
+    values = [x.metrics.get(split, {}).get("main_score") for x in (a, b)]
+    test = paired_test(main, idx, [idx], [idx + n], [values[0]], [values[1]], score, n_boot)
+    from harness.metrics.scores import pearson
+
+    return {"ci95_low": test.ci_low, "ci95_high": test.ci_high, "significant": test.significant,
+            "verdict": ("significant" if test.significant else "not significant")
+            + f" (paired bootstrap over {n} pairs)",
+            "agreement": pearson(both[names[0]][:n], both[names[0]][n:])}
+
+
 def _per_query(ctx: ReportContext, record) -> dict | None:
     rel = record.artifacts.get("queries")
     if not rel or not (ctx.store.root / rel).is_file():
@@ -158,6 +224,16 @@ def _per_query(ctx: ReportContext, record) -> dict | None:
     split = record.embedding.eval_split if record.embedding else None
     view = next((v for v in views if v.get("split") == split), views[0] if views else None)
     return view.get("per_query") if view else None
+
+
+def _metric_names(ctx: ReportContext, rows: list[dict]) -> list[str]:
+    """`topics accuracy, sts pearson` for the datasets' rows; a word on mteb rows when any."""
+    datasets = dict.fromkeys(r["dataset"] for r in rows
+                             if r.get("kind") != "embedding" and r["dataset"] in ctx.scores)
+    names = [", ".join(f"{d} {ctx.main_for(d)}" for d in datasets)] if datasets else []
+    if any(r.get("kind") == "embedding" for r in rows):
+        names.append("mteb rows: the task's main score, named beside mteb")
+    return names
 
 
 def runtime_table(ctx: ReportContext, n_boot: int) -> Table | None:
@@ -190,15 +266,16 @@ def runtime_table(ctx: ReportContext, n_boot: int) -> Table | None:
             Cell(fmt_number(r.get("size_mb"), 1), r.get("size_mb"))])
         table.data.append(r)
     table.notes.append(
-        "Δ: runtime − torch on the dataset's main metric ("
-        + ", ".join(f"{d} {ctx.main_for(d)}" for d in dict.fromkeys(
-            r["dataset"] for r in rows if r.get("kind") != "embedding" and r["dataset"] in ctx.scores))
-        + "; mteb rows: the task's main score, named beside mteb), seeds averaged; verdict by "
+        f"Δ: runtime − torch on the dataset's main metric ({'; '.join(_metric_names(ctx, rows))}"
+        "), seeds averaged; verdict by "
         f"the one rule ({RULE}); mteb retrieval/reranking: the paired bootstrap over the queries' "
-        "stored scores. Agreement: share of test examples with the same predicted label "
-        "(regression: the Pearson correlation of the two rows' predicted scores; mteb: queries "
-        "with an equal score). Throughput: test rows/s at the eval batch size "
-        "(mteb: texts encoded/s), × the torch row's; b=1: single-row latency after a warm-up, "
+        "stored scores; STS and pair classification: over the pairs (the main score recomputed "
+        "from both rows' stored similarities). Agreement: share of test examples with the same "
+        "predicted label (regression: the Pearson correlation of the two rows' predicted scores; "
+        "mteb retrieval: queries with an equal score; STS and pair classification: the Pearson "
+        "correlation of the two rows' per-pair similarities). Throughput: test rows/s at the eval batch size "
+        "(probe: texts of the test split encoded/s, by the trial of that pooling that encoded "
+        "them; mteb: texts encoded/s), × the torch row's; b=1: single-row latency after a warm-up, "
         "(× torch) = torch's p50 ÷ this row's (> 1: faster). Every runtime ran on the trial's "
         "torch thread count. Peak RSS: the trial process's (a sequential run's process also "
         "holds earlier trials' memory, and the trial that exported holds the exporter's).")

@@ -96,6 +96,23 @@ def _tensors(what: Exportable, inputs: list[str]) -> dict:
     return {k: torch.as_tensor(what.example[k]) for k in inputs}
 
 
+def _no_graph_dump():
+    """torch 2.13's TorchScript exporter turns its ONNX log on for every export (its
+    `setup_onnx_logging` tests the function `_jit_is_onnx_log_enabled`, not its result) and,
+    when an op has no symbolic, writes the whole Torch IR graph to stdout from C++ before
+    raising: hundreds of lines in the middle of a run's output. The log call is silenced for
+    the export; the exception and its message are unchanged."""
+    import contextlib
+    from unittest import mock
+
+    import torch
+
+    core = torch._C  # noqa: SLF001 — the exporter's own log hook
+    if not hasattr(core, "_jit_onnx_log"):
+        return contextlib.nullcontext()
+    return mock.patch.object(core, "_jit_onnx_log", lambda *args: None)
+
+
 def _onnx(what: Exportable, path: Path) -> None:
     import torch
 
@@ -104,7 +121,7 @@ def _onnx(what: Exportable, path: Path) -> None:
     axes[what.output] = dict(what.output_axes)
     example = _tensors(what, inputs)
     try:
-        with torch.no_grad():
+        with torch.no_grad(), _no_graph_dump():
             torch.onnx.export(module, tuple(example[k] for k in inputs), str(path),
                               input_names=list(inputs), output_names=[what.output],
                               dynamic_axes=axes, opset_version=OPSET, dynamo=False)

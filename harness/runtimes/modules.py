@@ -4,7 +4,8 @@ out (exporters and runners need a plain tensor, not a ModelOutput).
 - `logits(model)`: a sequence classifier's logits (fine-tunes);
 - `sentence_embedding(st_model)`: a SentenceTransformer's whole pipeline (transformer, pooling,
   normalisation, dense layers: whatever its modules are), its `sentence_embedding` (mteb);
-- `hidden_state(model, layer)`: an encoder's hidden states at `layer` (probe; pooled outside).
+- `hidden_state(model, layer)`: an encoder's hidden states at `layer` (probe; pooled outside);
+- `pooler_output(model)`: an encoder's pooler output (probe, pooling `pooler`).
 torch is imported inside (layer: trial time only)."""
 
 from __future__ import annotations
@@ -55,3 +56,11 @@ def hidden_state(model, layer: int):
             return self.model(**kw, output_hidden_states=True).hidden_states[layer]
 
     return HiddenState(model).eval()
+
+
+def pooler_output(model):
+    class PoolerOutput(_base()):
+        def pick(self, kw):
+            return self.model(**kw).pooler_output
+
+    return PoolerOutput(model).eval()

@@ -17,6 +17,22 @@ SPLITS = ("train", "validation", "test")
 FILE_FORMATS = ("csv", "tsv", "json", "jsonl", "parquet")
 
 
+def distinct_columns(spec, fields=("text_column", "text_pair_column", "label_column")) -> None:
+    """A column plays one role: text, second text or label (the same column twice was a
+    KeyError deep in datasets). FieldError on the field the suite gave."""
+    seen: dict[str, str] = {}
+    for name in fields:
+        column = getattr(spec, name)
+        if column is None:
+            continue
+        if column in seen:
+            first = seen[column]  # blame the field the suite wrote (the other is a default)
+            blamed, other = (first, name) if name not in spec.model_fields_set else (name, first)
+            raise FieldError(blamed, f"{column!r} is also the {other}: a column is the text, "
+                                     "the second text or the label, not two of them")
+        seen[column] = name
+
+
 class HubSource(Strict):
     id: str = Field(description="Hub dataset id of a parquet-backed repo (loading scripts are refused).")
     config: str | None = Field(None, description="Dataset config (subset) name.")
@@ -159,6 +175,7 @@ class DatasetSpec(Strict):
                              "word-list data needs both words_column and tags_column")
         if self.test_size + self.validation_size >= 0.9:
             raise FieldError("test_size", "test_size + validation_size leaves too little train")
+        distinct_columns(self)
         return self
 
     def max_length_for(self, model) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Callable
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from harness.specs.field_error import FieldError
 
@@ -15,7 +15,7 @@ from harness.specs.field_error import FieldError
 def one_value(kind) -> Callable[[Any], Any]:
     """A check of one value of type `kind` (an Annotated pydantic type): the value as pydantic
     validates it, or ValueError with pydantic's message."""
-    adapter = TypeAdapter(kind)
+    adapter = TypeAdapter(kind, config=ConfigDict(allow_inf_nan=False))  # as the specs' own
 
     def check(value: Any) -> Any:
         try:

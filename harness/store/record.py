@@ -74,7 +74,8 @@ class Timing(_Part):
                           "export; torch-bf16: the kept torch model).")
     encode_samples_per_s: float | None = Field(
         None, description="mteb: texts encoded per second over every encode call of the trial "
-                          "(tokenisation included; embeddings read from the cache left out).")
+                          "(tokenisation included; embeddings read from the cache left out); "
+                          "probe: over its test split, when the trial encoded it.")
 
 
 class ModelFacts(_Part):

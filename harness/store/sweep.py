@@ -10,11 +10,11 @@ Records are never touched: a record exists only once complete (temp + fsync + re
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
 
+from harness.readable import read_json
 from harness.store.claims import claim_ttl, pid_alive
 from harness.store.files import HOST, atomic_write_json
 
@@ -47,8 +47,8 @@ def sweep(root: Path) -> list[str]:
                 done.append(f"removed temp file {path.relative_to(root)} of a killed process")
     for path in sorted((root / "runs").glob("*.json")) if (root / "runs").is_dir() else []:
         try:
-            info = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError, OSError):
+            info = read_json(path, dict)
+        except (ValueError, OSError):  # damaged: `harness doctor` names it
             continue
         if info.get("status") != "running" or info.get("host") != HOST or "pid" not in info:
             continue

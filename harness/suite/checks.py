@@ -11,19 +11,30 @@ and the rest reported per item as not checked; `harness run` (for_run) refuses t
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 from pathlib import Path
 
+from harness.data.checked import remembered
 from harness.data.load import DataError
 from harness.errors import HarnessError
 from harness.fingerprint import model_dir, pinned_dataset
 from harness.hub import HubError, dataset_snapshot, hub_where
 from harness.methods.base import Finding
 from harness.methods.registry import METHODS
+from harness.metrics import module_check
+from harness.metrics.module_check import check_module
 from harness.metrics.registry import BINARY_ONLY
+from harness.models import integrity
 from harness.models.files import hub_model_dir
+from harness.models.integrity import (
+    check_tokenizer,
+    check_weights,
+    read_model_config,
+    read_tokenizer_config,
+    tokenizer_files,
+)
 from harness.models.load import JA_EXTRA
+from harness.readable import is_regular_file
 from harness.suite.loader import LoadedSuite
 from harness.suite.runtime_checks import check_runtimes
 from harness.tasks.prepare import checked_dataset, prepare_once, summary_of
@@ -113,6 +124,11 @@ def check_suite(loaded: LoadedSuite,
         elif metric.evaluate and importlib.util.find_spec("evaluate") is None:
             errors.append(loaded.error("needs the evaluate package: pip install 'harness[evaluate]'",
                                        ("metrics", i, "evaluate")))
+        elif metric.evaluate:
+            try:
+                _checked_module(metric)
+            except HarnessError as e:
+                errors.append(loaded.error(e.message, ("metrics", i, "evaluate")))
     return findings, errors
 
 
@@ -127,6 +143,24 @@ def _model_types(suite) -> dict[str, str | None]:
             local = local_files(spec)
             out[spec.display_name] = read_config(local).get("model_type") if local else None
     return out
+
+
+def _checked_module(metric) -> None:
+    """The local evaluate module loads and computes its key (in a child process: evaluate
+    imports torch), remembered by the content of its Python files."""
+    path = Path(metric.evaluate)
+    if not path.is_dir() and not is_regular_file(path):
+        raise HarnessError(f"{path} is neither a module folder nor a Python file")
+    files = {p.name: str(p) for p in (sorted(path.glob("*.py")) if path.is_dir() else [path])}
+
+    def check():
+        problem = check_module(str(path), metric.key or metric.name, dict(metric.kwargs))
+        if problem:
+            raise HarnessError(f"evaluate module {path} does not work as a trial uses it: "
+                               f"{problem}")
+        return {"module": "ok"}
+
+    remembered("evaluate", metric, files, check, code=(Path(module_check.__file__),))
 
 
 def _checked_dataset(spec) -> tuple[dict, str]:
@@ -187,17 +221,12 @@ def _check_model(loaded: LoadedSuite, i: int, spec, for_run: bool = False) -> Fi
         place = f"; {place}"
     if not local.is_dir():
         raise loaded.error(f"model dir not found: {local}", ("models", i, field))
-    config_path = local / "config.json"
-    if not config_path.is_file():
-        raise loaded.error(f"{local} has no config.json (not a transformers model dir)",
-                           ("models", i, field))
-    try:
-        config = json.loads(config_path.read_text(encoding="utf-8"))
+    try:  # what a trial opens, opened without weights (harness.models.integrity)
+        config = read_model_config(local)
         model_type = config["model_type"]
-    except (ValueError, KeyError, UnicodeDecodeError):
-        raise loaded.error(f"{config_path} is not a transformers config (no model_type)",
-                           ("models", i, field)) from None
-    tokenizer = _tokenizer_facts(local)
+        tokenizer = read_tokenizer_config(local)
+    except HarnessError as e:
+        raise loaded.error(e.message, ("models", i, field)) from None
     if tokenizer is None:
         raise loaded.error(f"{local} has no tokenizer files (tokenizer_config.json, tokenizer.json "
                            "or vocab.txt)", ("models", i, field))
@@ -212,8 +241,21 @@ def _check_model(loaded: LoadedSuite, i: int, spec, for_run: bool = False) -> Fi
             raise loaded.error(f"max_length {dataset.max_length} exceeds model "
                                f"{spec.display_name}'s max_position_embeddings {limit}",
                                ("datasets", j, "max_length"))
-    return Finding(item, "ok", f"{model_type}, tokenizer {tokenizer.get('tokenizer_class', '?')}"
-                               f"{place}")
+    try:
+        vocab = _checked_tokenizer(spec, local)
+        weights = f"; {check_weights(local)}" if not place else ""  # a hub model's come at run
+    except HarnessError as e:
+        raise loaded.error(e.message, ("models", i, field)) from None
+    return Finding(item, "ok", f"{model_type}, tokenizer {tokenizer.get('tokenizer_class', '?')} "
+                               f"({vocab}){weights}{place}")
+
+
+def _checked_tokenizer(spec, local: Path) -> str:
+    """check_tokenizer(local), remembered by the content of the tokenizer's files."""
+    files = {f.name: str(f) for f in tokenizer_files(local)}
+    summary, _ = remembered("tokenizer", spec, files, lambda: {"vocab": check_tokenizer(local)},
+                            code=(Path(integrity.__file__),))
+    return summary["vocab"]
 
 
 def _check_remote_code(loaded: LoadedSuite, i: int, spec, config: dict, tokenizer: dict) -> None:
@@ -228,16 +270,6 @@ def _check_remote_code(loaded: LoadedSuite, i: int, spec, config: dict, tokenize
             raise loaded.error(f"its {name} maps to code in the model repo (auto_map: {first}); "
                                "set trust_remote_code: true if you trust that code",
                                ("models", i, "trust_remote_code"))
-
-
-def _tokenizer_facts(local: Path) -> dict | None:
-    config = local / "tokenizer_config.json"
-    if config.is_file():
-        try:
-            return json.loads(config.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            return None
-    return {} if (local / "tokenizer.json").is_file() or (local / "vocab.txt").is_file() else None
 
 
 def _check_mecab(loaded: LoadedSuite, i: int, field: str, tokenizer: dict) -> None:

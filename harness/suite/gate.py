@@ -22,7 +22,7 @@ RATIO_METRICS = {"test_samples_per_s": True, "train_samples_per_s": True,
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class GateRule(_Strict):

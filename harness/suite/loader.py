@@ -16,9 +16,11 @@ from pydantic import ValidationError
 
 from harness.env import repo_root
 from harness.errors import HarnessError, SuiteErrors
+from harness.readable import NotRegularFile, read_bytes
 from harness.specs.field_error import FieldError
 from harness.suite.overrides import apply_overrides
 from harness.suite.schema import UNION_TAGS, Suite
+from harness.suite.yaml11 import first_ambiguous
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
@@ -84,13 +86,13 @@ def load_suite(path: str | Path, env: dict[str, str] | None = None) -> LoadedSui
 def _load_suite(path: Path, env: dict[str, str] | None) -> LoadedSuite:
     shown = str(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = read_bytes(path)  # a regular file only: a FIFO or /dev/zero would never end
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise HarnessError("suite file not found", file=shown) from None
-    except IsADirectoryError:
-        raise HarnessError("is a directory, not a suite file", file=shown) from None
+    except NotRegularFile as e:
+        raise HarnessError(f"is {e.kind}, not a suite file", file=shown) from None
     except UnicodeDecodeError as e:
-        raw = path.read_bytes()
         raise HarnessError(f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); "
                            "save it as UTF-8", file=shown,
                            line=raw[:e.start].count(b"\n") + 1) from None
@@ -112,6 +114,10 @@ def _load_suite(path: Path, env: dict[str, str] | None) -> LoadedSuite:
         raise HarnessError("a suite is a YAML mapping (name:, models:, datasets:, ...)", file=shown,
                            line=1)
     _reject_duplicate_keys(root, shown)
+    if found := first_ambiguous(root):  # yes/no, 010, 1:30, dates: YAML 1.1 != 1.2
+        node, loc, why = found
+        raise HarnessError(why, file=shown, line=node.start_mark.line + 1,
+                           field=".".join(map(str, loc)) or None)
     merged_env = {**default_env(), **(env if env is not None else os.environ)}
     data = _interpolate(data, (), merged_env, shown, lines)
     data = apply_overrides(data, shown, env)  # HARNESS_SUITE_OVERRIDES: test-only

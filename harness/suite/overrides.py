@@ -27,10 +27,15 @@ def apply_overrides(data: dict, shown: str, env: dict[str, str] | None = None) -
         return data
     import yaml
 
+    from harness.suite.yaml11 import first_ambiguous
+
     try:
         overrides = yaml.safe_load(text)
+        found = first_ambiguous(yaml.compose(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as e:
         raise HarnessError(f"{ENV} is not YAML: {str(e).splitlines()[0]}", field=ENV) from None
+    if found:
+        raise HarnessError(f"{ENV}: {found[2]}", field=ENV)
     if not isinstance(overrides, dict):
         raise HarnessError(f"{ENV} must be a mapping of dotted suite paths to values", field=ENV)
     for path, value in overrides.items():

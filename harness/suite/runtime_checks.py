@@ -2,10 +2,12 @@
 
 - a runtime whose package is not installed: one error naming the field and the extra, so
   `harness run` stops before any compute;
-- per model × runtime: whether this harness has exercised the exporter on the model's
-  architecture (`model_type` in config.json): TESTED types are ok, others are "not checked" (the
-  export runs when the trial does; a refusal is a failed row with the exporter's reason), and
-  a model with `trust_remote_code` is a warning (its own code may not trace);
+- per model × runtime: what this project's tests found for the model's architecture
+  (`model_type` in config.json) and that runtime (EXERCISED): "ok" where a test exported it and
+  ran it, a warning naming the refusal where a test saw the exporter refuse it, "not checked"
+  for any other pair (the export runs when the trial does; a refusal is a failed row with the
+  exporter's reason); a model with `trust_remote_code` is a warning (its own code may not
+  trace);
 - the machine: the CPU's matrix features and which runtimes they accelerate.
 """
 
@@ -16,9 +18,18 @@ from harness.fingerprint import package_versions
 from harness.methods.base import Finding
 from harness.runtimes.catalog import EXTRA, RUNTIMES, accelerated, missing_modules, non_reference
 
-# Architectures whose export through every runtime this project's tests or figures ran
-# (tests/runtimes: tiny BERT; docs/runtimes.md: MiniLM, a BERT).
-TESTED = {"bert"}
+# model_type -> runtime -> what a test in tests/runtimes found with the pinned packages
+# (torch 2.13, onnxruntime, openvino of the [runtimes] extra): OK, or the refusal it asserts.
+# A test keeps each entry true (test_runtime_trials.py: bert through all six;
+# test_export_refusal.py: fnet); add a model type here only with a test that runs it.
+OK = "ok"
+_FFT = ("torch.onnx.export: UnsupportedOperatorError: Exporting the operator 'aten::fft_fftn' "
+        "to ONNX opset version 17 is not supported")
+EXERCISED: dict[str, dict[str, str]] = {
+    "bert": dict.fromkeys(("torch-bf16", "onnx", "onnx-int8", "openvino", "openvino-bf16"), OK),
+    "fnet": {"torch-bf16": OK, "onnx": _FFT, "onnx-int8": _FFT, "openvino": OK,
+             "openvino-bf16": OK},
+}
 
 
 def machine_line(features: list[str] | None = None) -> str:
@@ -60,9 +71,13 @@ def check_runtimes(loaded, model_types: dict[str, str | None]) -> tuple[list[Fin
             if model.trust_remote_code:
                 findings.append(Finding(item, "warning", "trust_remote_code: the model's own "
                                         "code may not trace; a refusal is a failed row"))
-            elif kind in TESTED:
+            elif EXERCISED.get(kind, {}).get(name) == OK:
                 findings.append(Finding(item, "ok", f"{kind}: exported and run in this "
-                                        f"project's tests ({versions or 'torch'})"))
+                                        f"project's tests (installed: {versions or 'torch'})"))
+            elif name in EXERCISED.get(kind, {}):
+                findings.append(Finding(item, "warning", f"{kind}: refused in this project's "
+                                        f"tests ({EXERCISED[kind][name]}; installed: "
+                                        f"{versions or 'torch'}): the trial will be a failed row"))
             else:
                 findings.append(Finding(item, "not checked", f"{kind or 'model type unknown'}: "
                                         f"not exercised here; the export ({versions or 'torch'})"

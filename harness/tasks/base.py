@@ -161,6 +161,10 @@ class TaskType:
         harness.tasks.span_facts), with `warnings`; None for sequence tasks."""
         return None
 
+    def check_facts(self, facts: dict, info: TaskInfo) -> None:
+        """DataError(field=…) for prepared splits no trial can learn from (a classification test
+        label without train rows)."""
+
     def summary(self, info: TaskInfo) -> str:
         """validate's description of the prepared data ('3 labels (a, b, c)')."""
         return self.name

@@ -13,6 +13,7 @@ from collections import Counter
 
 import numpy as np
 
+from harness.data.coverage import check_coverage
 from harness.data.load import LABEL, DataError, column_values, label_key
 from harness.specs.dataset import DatasetSpec
 from harness.tasks.base import Predictions, TaskInfo, TaskType
@@ -20,9 +21,28 @@ from harness.tasks.columns import check_texts, take_columns, text_columns
 from harness.tasks.encoders import TextEncoder
 
 
-class Classification(TaskType):
-    name = "classification"
+class LabelTask(TaskType):
+    """What every task whose predictions are ids (classes, choices) shares: truth and
+    predictions as ids with softmax probabilities, label counts, the most frequent id as the
+    baseline."""
+
     family = "labels"
+
+    def facts(self, ds, info: TaskInfo) -> dict:
+        return label_facts(ds, info)
+
+    def truth(self, ds, info: TaskInfo) -> np.ndarray:
+        return label_ids_of(ds)
+
+    def decode(self, outputs: np.ndarray, y_true: np.ndarray, info: TaskInfo) -> Predictions:
+        return label_predictions(outputs, y_true)
+
+    def baseline(self, train, ds, info: TaskInfo) -> Predictions:
+        return most_frequent(train, ds, info)
+
+
+class Classification(LabelTask):
+    name = "classification"
     stratified = True
     baseline_label = "majority"
     description = "a text or text pair and one label out of label_names"
@@ -46,8 +66,8 @@ class Classification(TaskType):
         check_texts(ds, split)
         return ds.cast_column(LABEL, datasets.ClassLabel(names=names))
 
-    def facts(self, ds, info: TaskInfo) -> dict:
-        return label_facts(ds, info)
+    def check_facts(self, facts: dict, info: TaskInfo) -> None:
+        check_coverage(facts, info.label_names, DataError)  # a test label with no train row
 
     def summary(self, info: TaskInfo) -> str:
         names = info.label_names
@@ -69,15 +89,6 @@ class Classification(TaskType):
         i = int(p.argmax())
         return {"label": id2label.get(i, str(i)), "label_id": i, "score": round(float(p[i]), 6),
                 "scores": {id2label.get(j, str(j)): round(float(v), 6) for j, v in enumerate(p)}}
-
-    def truth(self, ds, info: TaskInfo) -> np.ndarray:
-        return label_ids_of(ds)
-
-    def decode(self, outputs: np.ndarray, y_true: np.ndarray, info: TaskInfo) -> Predictions:
-        return label_predictions(outputs, y_true)
-
-    def baseline(self, train, ds, info: TaskInfo) -> Predictions:
-        return most_frequent(train, ds, info)
 
 
 # What every task whose predictions are ids (classes, choices) shares ----------------------------
@@ -158,17 +169,18 @@ def label_ids(spec: DatasetSpec, split: str, ds, names: list[str]) -> list[int]:
     for row, value in enumerate(column_values(ds, LABEL)):
         key = label_key(value)
         if key is None:
-            raise DataError(f"split {split} row {row + 1}: empty or NaN label", field="label_column")
+            raise DataError(f"split {split} row {row + 1}: empty or NaN label", field="label_column",
+                            row=row)
         if as_ids:
             if not 0 <= int(value) < len(names):
                 raise DataError(f"split {split} row {row + 1}: label id {value} is outside "
                                 f"0..{len(names) - 1} (label_names has {len(names)} names)",
-                                field="label_names")
+                                field="label_names", row=row)
             ids.append(int(value))
             continue
         if key not in index:
             raise DataError(f"split {split} row {row + 1}: label {key!r} is not one of "
-                            f"label_names {names}", field="label_names")
+                            f"label_names {names}", field="label_names", row=row)
         ids.append(index[key])
     return ids
 

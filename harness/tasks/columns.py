@@ -40,4 +40,4 @@ def check_texts(ds, split: str, columns: tuple[tuple[str, str], ...] = ((TEXT, "
         bad = next((i for i, t in enumerate(texts) if not isinstance(t, str) or not t.strip()), None)
         if bad is not None:
             raise DataError(f"split {split} row {bad + 1}: empty or non-text value in {column!r}",
-                            field=fld)
+                            field=fld, row=bad)

@@ -17,17 +17,16 @@ import numpy as np
 
 from harness.data.load import CHOICES, LABEL, TEXT, DataError, column_values, label_key
 from harness.specs.dataset import DatasetSpec
-from harness.tasks.base import Predictions, TaskInfo, TaskType
-from harness.tasks.classification import label_facts, label_ids_of, label_predictions, most_frequent
+from harness.tasks.base import TaskInfo
+from harness.tasks.classification import LabelTask
 from harness.tasks.columns import check_texts, take_columns
 from harness.tasks.encoders import ChoiceEncoder
 
 _NUMBERED = re.compile(r"^(choice|option|ending|answer)_?(\d+)$", re.IGNORECASE)
 
 
-class MultipleChoice(TaskType):
+class MultipleChoice(LabelTask):
     name = "multiple_choice"
-    family = "labels"
     baseline_label = "most frequent choice"
     head_class = "AutoModelForMultipleChoice"
     hub_task = ("multiple-choice", "Multiple Choice")
@@ -88,9 +87,6 @@ class MultipleChoice(TaskType):
         ds = ds.remove_columns(LABEL).add_column(CHOICES, rows).add_column(LABEL, labels)
         return ds.cast_column(LABEL, datasets.Value("int64"))
 
-    def facts(self, ds, info: TaskInfo) -> dict:
-        return label_facts(ds, info)
-
     def summary(self, info: TaskInfo) -> str:
         n = info.extra["num_choices"]
         return f"multiple choice: {n} choices a question (chance {1 / n:.3f})"
@@ -119,15 +115,6 @@ class MultipleChoice(TaskType):
         i = int(p.argmax())
         return {"choice": i, "answer": row[CHOICES][i], "score": round(float(p[i]), 6),
                 "scores": [round(float(v), 6) for v in p]}
-
-    def truth(self, ds, info: TaskInfo) -> np.ndarray:
-        return label_ids_of(ds)
-
-    def decode(self, outputs: np.ndarray, y_true: np.ndarray, info: TaskInfo) -> Predictions:
-        return label_predictions(outputs, y_true)
-
-    def baseline(self, train, ds, info: TaskInfo) -> Predictions:
-        return most_frequent(train, ds, info)
 
     def baseline_note(self, facts: dict, label_names: list[str]) -> str:
         n = len(label_names)
@@ -175,22 +162,22 @@ def choice_columns(spec: DatasetSpec, columns: list[str], split: str = "train") 
 def check_choices(split: str, row: int, choices, n: int, fld: str) -> None:
     where = f"split {split} row {row + 1}"
     if not isinstance(choices, list):
-        raise DataError(f"{where}: choices {str(choices)[:40]!r} is not a list", field=fld)
+        raise DataError(f"{where}: choices {str(choices)[:40]!r} is not a list", field=fld, row=row)
     if len(choices) != n:
-        raise DataError(f"{where}: {len(choices)} choices where the train split has {n}", field=fld)
+        raise DataError(f"{where}: {len(choices)} choices where the train split has {n}", field=fld, row=row)
     for i, choice in enumerate(choices):
         if not isinstance(choice, str) or not choice.strip():
-            raise DataError(f"{where}: choice {i} is missing or empty", field=fld)
+            raise DataError(f"{where}: choice {i} is missing or empty", field=fld, row=row)
 
 
 def choice_index(split: str, row: int, value, n: int) -> int:
     key = label_key(value)
     where = f"split {split} row {row + 1}"
     if key is None:
-        raise DataError(f"{where}: empty or NaN label", field="label_column")
+        raise DataError(f"{where}: empty or NaN label", field="label_column", row=row)
     if not key.lstrip("-").isdigit() or not 0 <= int(key) < n:
         raise DataError(f"{where}: label {key!r} is not a choice index 0..{n - 1}",
-                        field="label_column")
+                        field="label_column", row=row)
     return int(key)
 
 

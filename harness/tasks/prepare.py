@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.data.checked import PREPARING_CODE, remembered
-from harness.data.load import LABEL, DataError, file_field, load_raw
+from harness.data.load import LABEL, DataError, file_field, load_raw, rows_as_lines
 from harness.data.split import carve_missing_splits, take
 from harness.specs.dataset import DatasetSpec
 from harness.tasks.base import TaskInfo, TaskType
@@ -54,7 +54,10 @@ def prepare(spec: DatasetSpec, raw=None) -> PreparedData:
     for fld, message in task.spec_problems(spec) + foreign_fields(spec, task):
         raise DataError(message, field=fld)
     info = task.info(spec, raw)
-    splits = {split: task.canonical(spec, split, ds, info) for split, ds in raw.items()}
+    splits = {}
+    for split, ds in raw.items():
+        with rows_as_lines(spec, split):  # a row error names the file's line too
+            splits[split] = task.canonical(spec, split, ds, info)
     for split, ds in splits.items():
         if len(ds) == 0:
             raise DataError(f"split {split} has no rows", field=file_field(spec, split))
@@ -68,6 +71,7 @@ def prepare(spec: DatasetSpec, raw=None) -> PreparedData:
                            "max_test_samples")
     info = task.finish(dict(dsd), info)
     facts = {split: task.facts(ds, info) for split, ds in dsd.items()}
+    task.check_facts(facts, info)
     return PreparedData(dsd, task, info, facts)
 
 

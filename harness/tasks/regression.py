@@ -115,21 +115,21 @@ def score(spec: DatasetSpec, split: str, row: int, value) -> float:
     """One row's score as a finite float inside label_range (DataError naming the row)."""
     where = f"split {split} row {row + 1}"
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise DataError(f"{where}: empty score", field="label_column")
+        raise DataError(f"{where}: empty score", field="label_column", row=row)
     if isinstance(value, bool):
-        raise DataError(f"{where}: score {value!r} is not a number", field="label_column")
+        raise DataError(f"{where}: score {value!r} is not a number", field="label_column", row=row)
     try:
         number = float(value.strip() if isinstance(value, str) else value)
     except (TypeError, ValueError):
         raise DataError(f"{where}: score {str(value)[:40]!r} is not a number",
-                        field="label_column") from None
+                        field="label_column", row=row) from None
     if not math.isfinite(number):
-        raise DataError(f"{where}: score is {number} (NaN or infinite)", field="label_column")
+        raise DataError(f"{where}: score is {number} (NaN or infinite)", field="label_column", row=row)
     if spec.label_range is not None:
         low, high = spec.label_range
         if not low <= number <= high:
             raise DataError(f"{where}: score {number:g} is outside label_range [{low:g}, {high:g}]",
-                            field="label_range")
+                            field="label_range", row=row)
     return number
 
 

@@ -124,3 +124,14 @@ def test_validate_jglue_suite_offline_is_light(tmp_path):
     assert "dataset jsquad: inferred task extractive_qa: extractive QA: windows with doc_stride " \
         "128, answers scored jglue" in out and "metrics exact_match, f1 (main f1)" in out
     assert "references: 4 published rows for jcommonsenseqa, jnli, jsquad, jsts" in out
+
+
+@pytest.mark.slow  # a subprocess
+def test_doctor_is_light(tmp_path):
+    from report_data import two_by_two
+
+    run = two_by_two(tmp_path / "run")
+    (run / "records" / "t001.json").write_text("{")
+    proc = light("doctor", str(run))
+    assert proc.returncode == 1, proc.stderr
+    assert "HEAVY=\n" in proc.stderr and "damaged records/t001.json: truncated JSON" in proc.stdout

@@ -114,7 +114,7 @@ def test_bad_input_one_line_exit_2(tmp_path, capsys):
     assert len(err) == 1 and "suite 'another-suite'" in err[0] and str(other) in err[0]
     assert main(["gate", str(base), str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"harness: error: {tmp_path / 'nope'}: run dir not found"]
+    assert err == [f"harness: error: {tmp_path / 'nope'}: results dir not found"]
     assert main(["compare", str(base), str(base), "--min-diff", "accuracy=x"]) == 2
     broken = _with_gate(write_run(tmp_path / "broken", _rows(0.9, 0.6)), {"rules": [{"floor": 1}]})
     capsys.readouterr()

@@ -117,12 +117,15 @@ def test_report_from_records_only(finished_run, capsys):
         "accuracy,")
 
 
-def test_failing_trial_is_recorded_and_others_run(tmp_path, tiny_bert, english_data, capsys):
+def test_failing_trial_is_recorded_and_others_run(tmp_path, tiny_bert, english_data, capsys,
+                                                 monkeypatch):
     import shutil
 
     broken = tmp_path / "broken-model"
     shutil.copytree(tiny_bert, broken)
-    (broken / "model.safetensors").write_bytes(b"not a safetensors file")
+    # A trial that fails while it runs. (A damaged model.safetensors no longer reaches a trial:
+    # validate reads the weights' headers and refuses it, exit 2.)
+    monkeypatch.setenv("HARNESS_SIMULATE_FAIL", "broken__*")
     suite = tmp_path / "suite.yaml"
     text = tiny_suite(tiny_bert, english_data, epochs=1).replace(
         "models:\n", f"models:\n  - name: broken\n    path: {broken}\n")

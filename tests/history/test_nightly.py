@@ -126,18 +126,21 @@ def test_unknown_gate_metric_is_a_one_line_error(write_suite, tiny_bert, english
     assert err[0].startswith(f"harness: error: {path}:{line}: gate.rules.0.metric: unknown metric 'bleu'")
 
 
-def test_corrupt_record_under_root_is_skipped_with_a_warning_and_exit_2(history, tmp_path, capsys):
+def test_corrupt_record_under_root_is_skipped_with_a_warning_and_exit_1(history, tmp_path, capsys):
+    """The damaged record in the base run is named and skipped, the base's intact results are
+    still compared, and the gate fails (exit 1) because results were left out (before issue 30
+    the whole comparison was lost: exit 2, 'no comparison with n1')."""
     _, root, suite = history
     copy = shutil.copytree(root, tmp_path / "root", ignore=shutil.ignore_patterns("n2", "n3"))
     bad = next((copy / "n1" / "records").glob("tiny__*s1__*.json"))
     bad.write_text("{not json")
-    assert main(["nightly", str(suite), "--root", str(copy), "--name", "after"]) == 2
+    assert main(["nightly", str(suite), "--root", str(copy), "--name", "after"]) == 1
     out = capsys.readouterr().out
-    assert f"harness: warning: skipped corrupt record {bad}: record does not match the record schema" in out
+    assert f"harness: warning: skipped corrupt record {bad}: not valid JSON" in out
     info = latest_run_info(copy / "after")
     # recomputed: the unreadable record's trial and model b's two (b changed after n1)
     assert (info["reused"], info["computed"]) == (2, 3)
     fresh = {r.trial_id for r in ResultsStore(copy / "after").records() if r.reused_from is None}
     assert bad.stem in fresh and sum(t.startswith("b__") for t in fresh) == 2
     summary = (copy / "after" / "summary.md").read_text()
-    assert "gate: FAILED" in summary and "no comparison with n1" in summary
+    assert "gate: FAILED" in summary and f"damaged, skipped: {bad}: not valid JSON" in summary

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import needed_in_ci
 from report_data import two_by_two, write_run
 
 from harness.cli import main
@@ -100,7 +101,7 @@ def test_latex_escapes_names(tmp_path, capsys):
 
 def test_bad_flags_are_one_line_errors(synthetic, capsys, tmp_path):
     assert main(["report", str(synthetic), "--scale", "0"]) == 2
-    assert "--scale: must be > 0" in capsys.readouterr().err
+    assert "--scale: must be a finite number > 0, got 0" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "nope")]) == 2
     assert "results dir not found" in capsys.readouterr().err
 
@@ -126,7 +127,8 @@ def test_pareto_front():
 
 def chromium(*args: str, tmp: Path) -> subprocess.CompletedProcess:
     if not CHROMIUM.exists():
-        pytest.skip("Debian chromium not installed (/usr/bin/chromium): apt-get install -y chromium")
+        needed_in_ci("Debian chromium not installed (/usr/bin/chromium): apt-get install -y "
+                     "chromium")
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp / 'profile'}"]

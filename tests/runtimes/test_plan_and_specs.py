@@ -81,3 +81,14 @@ def test_cpu_features_from_cpuinfo(flags, expected):
     fast = accelerated(features)
     assert ("onnx-int8" in fast) == any("INT8" in f or "VNNI" in f for f in features)
     assert ("openvino-bf16" in fast) == any("BF16" in f for f in features)
+
+
+def test_probe_trials_get_runtime_trials(write_suite, tiny_bert, english_data):
+    both = _plan(write_suite, tiny_bert, english_data,
+                 "methods: [{type: probe, pooling: [mean, cls]}]\nruntimes: [torch, onnx]\n")
+    probes = [t for t in both if t.method == "probe"]
+    assert [t.runtime for t in probes] == [None, "onnx", None, "onnx"]
+    for source, through in zip(probes[::2], probes[1::2]):
+        assert through.after == source.trial_id
+        assert through.key_material["source_key"] == source.key
+        assert through.key_material["method"] == source.key_material["method"]

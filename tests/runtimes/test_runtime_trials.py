@@ -5,6 +5,9 @@ the rule says so), failures are rows, and a failed source leaves its runtime tri
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import numpy as np
 import pytest
 from conftest import tiny_suite
@@ -14,6 +17,7 @@ from harness.reports.context import load_context
 from harness.reports.rule import paired_test
 from harness.reports.runtimes import runtime_rows
 from harness.store.store import ResultsStore
+from harness.suite.runtime_checks import EXERCISED, OK
 
 pytest.importorskip("onnxruntime", reason="the [runtimes] extra is not installed")
 pytest.importorskip("openvino", reason="the [runtimes] extra is not installed")
@@ -21,15 +25,17 @@ pytest.importorskip("openvino", reason="the [runtimes] extra is not installed")
 ALL = "[torch, torch-bf16, onnx, onnx-int8, openvino, openvino-bf16]"
 
 
-def _run(root, tiny_bert, data, runtimes: str, name: str) -> tuple[int, str]:
+def _run(root, tiny_bert, data, runtimes: str, name: str) -> tuple[int, str, str]:
     suite = root / f"{name}.yaml"
     suite.write_text(tiny_suite(tiny_bert, data, epochs=3) + f"runtimes: {runtimes}\n",
                      encoding="utf-8")
     runs = root / "results" / "runs"
     before = set(runs.glob("*.json")) if runs.is_dir() else set()
-    code = main(["run", str(suite), "--results-dir", str(root / "results")])
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["run", str(suite), "--results-dir", str(root / "results")])
     (new,) = set(runs.glob("*.json")) - before - {p for p in runs.glob("*.suite.yaml")}
-    return code, new.stem
+    return code, new.stem, out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +48,10 @@ def runs(tmp_path_factory, tiny_bert, english_data):
 
 @pytest.mark.slow  # trains a tiny BERT, exports it to ONNX and OpenVINO
 def test_a_rerun_adding_runtimes_trains_nothing_and_exports_once(runs):
-    results, (code1, run1), (code2, run2) = runs
+    results, (code1, run1, _), (code2, run2, printed) = runs
     assert code1 == 0 and code2 == 0
+    assert "harness: 0 trained, 4 through runtimes (no training), 3 already done, 0 failed" \
+        in printed
     records = ResultsStore(results).records()
     trained = [r for r in records if r.method == "finetune" and r.runtime is None]
     assert len(trained) == 1 and trained[0].run_id == run1  # the rerun trained nothing
@@ -64,6 +72,7 @@ def test_every_runtime_row_is_ok_and_agrees_with_torch(runs):
     ctx = load_context(results, n_boot=200)
     rows = {r["runtime"]: r for r in runtime_rows(ctx, 200)}
     assert sorted(rows) == ["onnx", "onnx-int8", "openvino", "openvino-bf16", "torch-bf16"]
+    assert all(EXERCISED["bert"][name] == OK for name in rows)  # validate's claim, kept true
     for name, row in rows.items():
         assert row["agreement"] >= 0.9, (name, row)
         assert row["throughput_ratio"] > 0 and row["latency_p50_ms"] > 0

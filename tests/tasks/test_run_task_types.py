@@ -16,6 +16,12 @@ from harness.cli import main
 from harness.store.store import ResultsStore
 
 
+def _pair(store, record):
+    """(truth, predictions) as stored beside the record."""
+    arrays = store.read_predictions(record)
+    return arrays["label_ids"], arrays["predictions"]
+
+
 def _suite(model, task_data, english_data) -> str:
     return f"""
 name: tasks
@@ -95,24 +101,25 @@ def test_three_task_types_in_one_suite(tiny_bert, task_data, english_data, tmp_p
     assert all(r.status == "ok" for r in records), [r.error for r in records if r.error]
     # regression: float predictions reproduce the record's Pearson and Spearman exactly
     for r in by_task[("sts", "finetune")] + by_task[("sts", "probe")]:
-        y, p = store.read_predictions(r.artifacts["predictions"])
+        y, p = _pair(store, r)
         assert y.dtype == np.float32 and p.dtype == np.float32 and y.shape == (60,)
         assert _pearson(y, p) == pytest.approx(r.metrics["test"]["pearson"], abs=1e-9)
         assert _pearson(_ranks(y), _ranks(p)) == pytest.approx(r.metrics["test"]["spearman"],
                                                                 abs=1e-9)
-        assert stats.pearsonr(y, p).statistic == pytest.approx(r.metrics["test"]["pearson"],
-                                                               abs=1e-9)
-        assert stats.spearmanr(y, p).statistic == pytest.approx(r.metrics["test"]["spearman"],
-                                                                abs=1e-9)
+        y64, p64 = y.astype(np.float64), p.astype(np.float64)  # scipy computes in the input's dtype
+        assert stats.pearsonr(y64, p64).statistic == pytest.approx(r.metrics["test"]["pearson"],
+                                                                   abs=1e-9)
+        assert stats.spearmanr(y64, p64).statistic == pytest.approx(
+            r.metrics["test"]["spearman"], abs=1e-9)
         assert float(np.mean((y.astype(np.float64) - p) ** 2)) == pytest.approx(
             r.metrics["test"]["mse"], rel=1e-6)
         assert r.metrics["validation"]["pearson"] is not None  # selection reads it
     (base,) = by_task[("sts", "majority")]
-    y, p = store.read_predictions(base.artifacts["predictions"])
+    y, p = _pair(store, base)
     assert np.unique(p).size == 1 and base.metrics["test"]["pearson"] is None
     # multiple choice: choice indices, accuracy recomputed
     for r in by_task[("choice", "finetune")]:
-        y, p = store.read_predictions(r.artifacts["predictions"])
+        y, p = _pair(store, r)
         assert set(np.unique(y)) <= {0, 1, 2} and set(np.unique(p)) <= {0, 1, 2}
         assert float((y == p).mean()) == pytest.approx(r.metrics["test"]["accuracy"])
         assert r.label_names == ["0", "1", "2"]
@@ -132,7 +139,7 @@ def test_three_task_types_in_one_suite(tiny_bert, task_data, english_data, tmp_p
 
     with open(task_data / "sts" / "test.csv", encoding="utf-8") as f:
         first = next(csv.DictReader(f))
-    _, stored = store.read_predictions(sts.artifacts["predictions"])
+    _, stored = _pair(store, sts)
     capsys.readouterr()
     assert main(["predict", str(results), "--trial", sts.trial_id, "--format", "json",
                  f"{first['sentence1']} ||| {first['sentence2']}"]) == 0

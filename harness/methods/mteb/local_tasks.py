@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from harness.data.load import BUILDERS, DataError, column_values, first_line
+from harness.data.load import DataError, column_values, read_table, rows_as_lines
 from harness.methods.mteb.retrieval_data import load_reranking, load_retrieval
 
 _COLUMNS = {  # type -> [(suite field, mteb column)]
@@ -41,16 +41,10 @@ def load_local_task(task):
     if task.type == "reranking":
         return load_reranking(task)
     out = {}
-    for split, path in task.files.items():
-        builder, kwargs = BUILDERS[task.file_format(split)]
-        try:
-            ds = datasets.load_dataset(builder, data_files={split: path}, split=split, **kwargs)
-        except FileNotFoundError:
-            raise DataError(f"file not found: {path}", field=f"files.{split}") from None
-        except Exception as e:  # parse errors come in many classes
-            raise DataError(f"cannot read {path} as {task.file_format(split)}: {first_line(e)}",
-                            field=f"files.{split}") from None
-        out[split] = _canonical(task, split, ds)
+    for split, path in task.files.items():  # the suite datasets' reader (data.load.read_table)
+        ds = read_table(path, task.file_format(split), f"files.{split}", f"split {split}")
+        with rows_as_lines(task, split):  # a row error names the file's line too
+            out[split] = _canonical(task, split, ds)
     return datasets.DatasetDict(out)
 
 
@@ -68,18 +62,19 @@ def _canonical(task, split: str, ds):
         bad = next((i for i, t in enumerate(column_values(ds, col))
                     if not isinstance(t, str) or not t.strip()), None)
         if bad is not None:
-            raise DataError(f"split {split} row {bad + 1}: empty or non-text value", field=fld)
+            raise DataError(f"split {split} row {bad + 1}: empty or non-text value", field=fld,
+                            row=bad)
     target = wanted[-1][1]
     values = column_values(ds, target)  # one Arrow read (a lazy Column formats row by row)
     if task.type == "sts":
         bad = next((i for i, v in enumerate(values) if not _number(v)), None)
         if bad is not None:
             raise DataError(f"split {split} row {bad + 1}: score {values[bad]!r} is not a number",
-                            field="label_column")
+                            field="label_column", row=bad)
         return ds.remove_columns(target).add_column(target, [float(v) for v in values])
     bad = next((i for i, v in enumerate(values) if v is None or str(v).strip() == ""), None)
     if bad is not None:
-        raise DataError(f"split {split} row {bad + 1}: empty label", field="label_column")
+        raise DataError(f"split {split} row {bad + 1}: empty label", field="label_column", row=bad)
     if task.type == "pair_classification":
         if task.positive_label is not None:
             ids = [1 if str(v) == task.positive_label else 0 for v in values]

@@ -7,11 +7,11 @@ mteb trials are never classification rows (harness.methods.mteb.Mteb.row_label).
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 from harness.methods.base import MethodTable
+from harness.readable import read_json
 from harness.store.record import TrialRecord
 
 MEAN, RANK, TYPE_MEAN = "mean", "rank", "mean (task type)"
@@ -96,11 +96,12 @@ def worst_queries_table(records: list[TrialRecord], root: Path) -> MethodTable |
                         "reranking task", columns, [], detail=True)
     for task, r in best.items():
         try:
-            doc = json.loads((Path(root) / r.artifacts["queries"]).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            doc = read_json(Path(root) / r.artifacts["queries"], dict)
+            views = [v for v in doc["views"] if isinstance(v, dict)]
+        except (OSError, ValueError, KeyError, TypeError):
             table.notes.append(f"{task}: per-query file {r.artifacts['queries']} not readable")
             continue
-        for view in doc["views"]:
+        for view in views:
             if view["split"] != r.embedding.eval_split:
                 continue
             subset = "" if view["subset"] == "default" else f" [{view['subset']}]"

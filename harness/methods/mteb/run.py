@@ -3,16 +3,19 @@
 the record's artifacts; its main_score and every numeric score of each eval split go into
 record.metrics[split]. A retrieval or reranking task encodes through the on-disk embeddings
 cache and searches exactly or through FAISS (search.py); its per-query scores and worst queries
-go to <dir>/mteb/queries/<trial_id>.json (per_query.py)."""
+go to <dir>/mteb/queries/<trial_id>.json (per_query.py); an STS or pair-classification task's
+per-pair similarities and gold to <dir>/mteb/pairs/<trial_id>.json (per_pair.py)."""
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
 from harness.methods.base import MethodOutcome
 from harness.methods.context import TrialContext
 from harness.methods.mteb.encoder import mteb_encoder
+from harness.methods.mteb.per_pair import PAIR_TYPES, save_pairs
 from harness.methods.mteb.per_query import QueryView
 from harness.methods.mteb.runtime_encoder import TimedEncoder
 from harness.methods.mteb.tasks import build_task
@@ -55,13 +58,19 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
         model = search_model(encoder, task, trial, ctx, pooling, log)
         view = QueryView(task, task.metadata.main_score)
     cache = mteb.ResultCache(cache_path=ctx.store.root / "mteb")
+    pairs = None
+    if task.metadata.type in PAIR_TYPES:  # per-pair similarities: the paired test (per_pair.py)
+        pairs = ctx.store.root / "mteb" / "predictions" / trial.trial_id
+        shutil.rmtree(pairs, ignore_errors=True)
+        task.load_data()  # loaded here, mteb leaves it loaded: each pair's gold is read after
     t0 = time.perf_counter()
     # "always": harness already decided this trial must run (no ok record for its key).
     encode_kwargs = {"batch_size": method.batch_size}
     if searching:  # else mteb's "Searching corpus" bar shows even without show_progress_bar
         encode_kwargs["show_progress_bar"] = ctx.verbose
     result = mteb.evaluate(model, task, cache=cache, overwrite_strategy="always",
-                           encode_kwargs=encode_kwargs, show_progress_bar=ctx.verbose)
+                           encode_kwargs=encode_kwargs, show_progress_bar=ctx.verbose,
+                           prediction_folder=pairs)
     seconds = time.perf_counter() - t0
     if result.exceptions:
         raise RuntimeError(f"mteb failed on {task_spec.name}: {result.exceptions[0]}")
@@ -76,6 +85,12 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
     artifacts = {"mteb_result": path.relative_to(ctx.store.root).as_posix()}
     if view is not None and view.views:
         artifacts["queries"] = save_views(ctx, trial, view.views, eval_split)
+    if pairs is not None:
+        out = ctx.store.root / "mteb" / "pairs" / f"{trial.trial_id}.json"
+        found = sorted(pairs.glob("*_predictions.json"))
+        if found and save_pairs(task, found[0], out, trial.trial_id):
+            artifacts["pairs"] = out.relative_to(ctx.store.root).as_posix()
+        shutil.rmtree(pairs, ignore_errors=True)  # its content is in the pairs file
     encodes = [e for e in log if "encode" in e]
     timing = {"eval_runtime_s": seconds, "encode_samples_per_s": encoder.rate()}
     if runtime_facts is not None:

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from harness.specs.base import NAME, Strict
+from harness.specs.dataset import distinct_columns
 from harness.specs.field_error import FieldError
 
 TASK_TYPES = ("classification", "pair_classification", "sts", "clustering", "retrieval",
@@ -174,6 +175,8 @@ class MtebTaskSpec(Strict):
                                               "(eval_splits/train_split)")
         if self.type in ("sts", "pair_classification") and not self.text_pair_column:
             raise FieldError("text_pair_column", f"a {self.type} task needs a second text column")
+        if self.type != "retrieval":
+            distinct_columns(self)
         if self.main_score is not None and self.main_score not in TASK_SCORES[self.type]:
             raise FieldError("main_score", f"{self.main_score!r} is not a {self.type} score; "
                                              f"known: {', '.join(TASK_SCORES[self.type])}")

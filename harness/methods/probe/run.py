@@ -23,8 +23,10 @@ from harness.trial import Trial
 _DTYPES = {"bf16": "bfloat16", "fp16": "float16", "float32": None}
 
 
-def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, float]:
-    """(rows, hidden) features of one split, whether they came from the cache, seconds spent."""
+def features(trial, split: str, ctx, precision: str,
+             timing: dict | None = None) -> tuple[np.ndarray, bool, float]:
+    """(rows, hidden) features of one split, whether they came from the cache, seconds spent.
+    Encoding the test split adds its speed to `timing` (texts/s, batch-1 latency)."""
     spec, opts = trial.model, trial.key_material["method"]
     data = ctx.prepared(trial.dataset)
     ds = data.splits[split]
@@ -45,22 +47,40 @@ def features(trial, split: str, ctx, precision: str) -> tuple[np.ndarray, bool, 
                                               need_pooler=opts["pooling"] == "pooler"))
     tokenizer = load_tokenizer(spec, ctx)
     pairs = column_values(ds, PAIR) if PAIR in ds.column_names else None
-    array = embed(encoder, tokenizer, column_values(ds, TEXT), pairs, pooling=opts["pooling"],
-                  layer=opts["layer"], max_length=trial.dataset.max_length_for(spec),
-                  batch_size=trial.method_spec.batch_size)
+    texts, max_length = column_values(ds, TEXT), trial.dataset.max_length_for(spec)
+    t1 = time.perf_counter()
+    array = embed(encoder, tokenizer, texts, pairs, pooling=opts["pooling"], layer=opts["layer"],
+                  max_length=max_length, batch_size=trial.method_spec.batch_size)
+    if split == "test" and timing is not None:  # measured as every runtime's (runtime_features)
+        from harness.methods.probe.runtime_features import torch_latency
+
+        timing["encode_samples_per_s"] = len(texts) / max(time.perf_counter() - t1, 1e-9)
+        timing.update(torch_latency(encoder, tokenizer, texts, pairs, pooling=opts["pooling"],
+                                    layer=opts["layer"], max_length=max_length,
+                                    seed=trial.seed or 0))
     cache.save(key, array)
     return array, False, time.perf_counter() - t0
 
 
 def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
     """Features of every split (cached), the classifier fit on train (random_state = the seed),
-    validation and test scored in row order."""
+    validation and test scored in row order. A runtime trial (trial.runtime) fits the same
+    classifier on the same torch train features and scores validation and test from features
+    made by the runtime (runtime_features.py)."""
     spec, opts = trial.model, trial.key_material["method"]
     data = ctx.prepared(trial.dataset)
     precision = resolve_precision(spec.dtype)
-    feats, hits, log = {}, [], []
+    feats, hits, log, speed = {}, [], [], {}
+    through = None
+    if trial.runtime:
+        from harness.methods.probe.runtime_features import RuntimeFeatures
+
+        through = RuntimeFeatures(trial, ctx)
     for split in data.splits:
-        feats[split], hit, seconds = features(trial, split, ctx, precision)
+        if through is not None and split != "train":
+            feats[split], hit, seconds = through.features(split)
+        else:
+            feats[split], hit, seconds = features(trial, split, ctx, precision, speed)
         hits.append(hit)
         log.append({"embed_split": split, "rows": int(feats[split].shape[0]), "cache_hit": hit,
                     "seconds": round(seconds, 4)})
@@ -87,13 +107,19 @@ def run(trial: Trial, ctx: TrialContext) -> MethodOutcome:
             test_pred, probs, test_s = pred, split_probs, seconds
     rows = len(y["test"])
     local = Path(model_source(spec))
+    runtime = None
+    if through is not None:
+        speed, runtime = through.facts()
+        precision = runtime["precision"]
+        log += runtime["export"]
     return MethodOutcome(
         metrics=metrics, test_label_ids=y["test"], test_predictions=test_pred,
         test_probabilities=probs,
         timing={"train_runtime_s": fit_s,  # classifier fit only; features: log_history
-                "test_runtime_s": test_s, "test_samples_per_s": rows / max(test_s, 1e-9)},
+                "test_runtime_s": test_s, "test_samples_per_s": rows / max(test_s, 1e-9),
+                **speed},
         log_history=log, model_facts=model_facts(local), precision=precision,
-        cache_hits={"embeddings": all(hits)},
+        cache_hits={"embeddings": all(hits)}, runtime=runtime,
         embedding={"pooling": opts["pooling"], "layer": opts["layer"],
                    "classifier": (regressor_label(opts["classifier"]) if regression
                                   else trial.variant.split(", ", 1)[1] if trial.variant else None),
