@@ -70,17 +70,19 @@ def to_dataset(rows: list[dict]):
 
 
 def _squad_object(path: str, fmt: str, field: str):
+    from harness.readable import NotRegularFile, decode_utf8, read_bytes
+
     if fmt != "json":
         return None
     try:
-        with open(path, encoding="utf-8") as f:
-            head = f.read(1)
-            if head != "{":
-                return None
-            f.seek(0)
-            obj = json.load(f)
+        text = decode_utf8(read_bytes(path))  # a regular file only: a FIFO would never end
+        if not text.lstrip().startswith("{"):
+            return None
+        obj = json.loads(text)
     except FileNotFoundError:
         raise DataError(f"file not found: {path}", field=field) from None
+    except NotRegularFile as e:
+        raise DataError(f"{path} is {e.kind}, not a data file", field=field) from None
     except UnicodeDecodeError as e:
         raise DataError(f"{path} is not UTF-8 text (byte {e.start})", field=field) from None
     except json.JSONDecodeError as e:

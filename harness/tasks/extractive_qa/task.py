@@ -51,6 +51,10 @@ def settings(spec: DatasetSpec) -> dict:
 def _is_squad_file(path: str) -> bool:
     """One JSON object whose first key is `data` or `version` (SQuAD's layout), read from the
     first kilobyte only."""
+    from harness.readable import is_regular_file
+
+    if not is_regular_file(path):  # a FIFO or a device would block: the read says what it is
+        return False
     try:
         with open(path, encoding="utf-8") as f:
             head = f.read(1024).lstrip()
