@@ -48,10 +48,10 @@ def ner_scores(y, p) -> dict:
 
 def recomputed(store, record) -> dict | None:
     """The record's test scores from its stored predictions (None for other task types)."""
-    pred = store.read_predictions(record.artifacts["predictions"])
-    if pred is None:
+    arrays = store.read_predictions(record)
+    if arrays is None:
         return None
-    y, p = pred
+    y, p = arrays["label_ids"], arrays["predictions"]
     if record.task_type == "extractive_qa":
         return qa_scores(y, p, y[0]["normalization"])
     if record.task_type == "token_classification":

@@ -86,7 +86,8 @@ def test_tiny_mecab_bert_learns_extractive_qa(dic, tiny_span_berts, tmp_path, mo
     assert ft.timing.tokenize_s is not None and ft.timing.decode_s is not None
 
     # the record's EM / F1 from the stored predictions, by the reference transcriptions
-    y, p = store.read_predictions(ft.artifacts["predictions"])
+    arrays = store.read_predictions(ft)
+    y, p = arrays["label_ids"], arrays["predictions"]
     assert len(y) == 60 and all(t["normalization"] == "jglue" for t in y)
     for record in (ft, base):
         again = recomputed(store, record)
