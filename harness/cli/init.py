@@ -15,5 +15,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from harness.init_suite import init_suite
+    from harness.quiet import quiet_libraries
 
+    quiet_libraries()  # reading the data file shows no datasets progress bar
     return init_suite(args.data, args.test, args.model, args.out, args.force)

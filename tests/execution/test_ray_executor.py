@@ -70,9 +70,9 @@ def test_ray_gives_the_local_trials_and_metrics(local_ray, write_suite, tiny_ber
 
 
 def test_demo_suite_on_ray_equals_local(local_ray, demo_run, tmp_path, monkeypatch, capsys):
-    """The shipped demo (real MiniLM, 4 fine-tunes, 2 tfidf, baseline) through Ray, each task
-    with as many torch threads as the local run had (conftest's demo_run): the same trials and
-    metrics within 1e-6."""
+    """The shipped demo (real MiniLM) through Ray for its first seed (2 fine-tunes, tfidf,
+    baseline; the other seeds add time, not coverage), each task with as many torch threads as
+    the local run had (conftest's demo_run): the same trials and metrics within 1e-6."""
     from conftest import REPO
 
     code, _, local_dir = demo_run
@@ -82,15 +82,17 @@ def test_demo_suite_on_ray_equals_local(local_ray, demo_run, tmp_path, monkeypat
         pytest.skip(f"the local run used {threads} torch threads; this Ray has fewer CPUs")
     monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
     demo = (REPO / "suites" / "demo.yaml").read_text(encoding="utf-8")
+    assert "seeds: [1, 2, 3]\n" in demo
+    demo = demo.replace("seeds: [1, 2, 3]\n", "seeds: [1]\n")
     suite = tmp_path / "demo.yaml"  # the demo with absolute data paths, one task per thread set
     suite.write_text(demo.replace("data/demo/", f"{REPO}/suites/data/demo/")
                      + f"resources: {{cpus: {threads}}}\n", encoding="utf-8")
     assert main(["run", str(suite), "--results-dir", str(tmp_path / "ray"), "--executor", "ray"]) == 0
     local = {r.trial_id: r.metrics for r in ResultsStore(local_dir).records()}
     remote = {r.trial_id: r.metrics for r in ResultsStore(tmp_path / "ray").records()}
-    assert set(local) == set(remote) and len(local) == 7
-    for trial_id, metrics in local.items():
-        for split, values in metrics.items():
+    assert len(local) == 10 and len(remote) == 4 and set(remote) <= set(local)
+    for trial_id, metrics in remote.items():
+        for split, values in local[trial_id].items():
             for name, value in values.items():
                 assert remote[trial_id][split][name] == pytest.approx(value, abs=1e-6), (trial_id, name)
     print(capsys.readouterr().out)
