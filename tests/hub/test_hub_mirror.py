@@ -233,8 +233,8 @@ def test_validate_online_offline_and_an_offline_run_without_the_cache(hub_mirror
     online = harness(hub_mirror.env(tmp_path / "hf"), "validate", suite)
     assert online.returncode == 0, online.stderr
     assert f"hub cl-tohoku/bert-base-japanese-v3 @ main -> {head} (hub)" in online.stdout
-    assert re.search(r"ok +dataset d: 2 labels \(negative, positive\); train 35, test 20, "
-                     r"validation 5; hub test-org/sentiment-ja @ main -> [0-9a-f]{12} \(hub\)",
+    assert re.search(r"ok +dataset d: inferred task classification: 2 labels \(negative, positive\); train 35, test 20, "
+                     r"validation 5; metrics [^;]+; hub test-org/sentiment-ja @ main -> [0-9a-f]{12} \(hub\)",
                      online.stdout), online.stdout
     cached = harness(hub_mirror.env(tmp_path / "hf", offline=True), "validate", suite)
     assert cached.returncode == 0, cached.stderr

@@ -21,7 +21,7 @@ from collections import Counter
 
 import pytest
 from conftest import tiny_suite
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from harness.cli import main
@@ -89,8 +89,8 @@ def _damage(path, action: str, where: int, junk: bytes) -> None:
         path.write_bytes(data[: where % max(len(data), 1)])
     elif action == "overwrite":
         path.write_bytes(junk)
-    else:
-        path.write_bytes(data + b"\n" + junk)
+    else:  # never only whitespace: a JSON record with a trailing newline is not damaged
+        path.write_bytes(data + b"\n#" + junk)
 
 
 def test_any_damage_ends_in_a_message_and_a_rerun_repairs_it(tfidf_run, tmp_path_factory):
@@ -99,9 +99,18 @@ def test_any_damage_ends_in_a_message_and_a_rerun_repairs_it(tfidf_run, tmp_path
     records = [f for f in files if f.startswith("records/")]
     seen: Counter = Counter()
 
+    # Each kind of file damaged at least once whatever the draws (they follow the file list,
+    # whose trial names change with the code): one overwrite each, then 30 drawn cases.
+    kinds = ("records/", "predictions/", "plan.json", "runs/")
+    firsts = [next(f for f in files if f.startswith(k)) for k in kinds]
+
     @settings(max_examples=30, derandomize=True, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(damages(files))
+    @example([(firsts[0], "overwrite", 0, b"{")])
+    @example([(firsts[1], "overwrite", 0, b"junk")])
+    @example([(firsts[2], "truncate", 7, b"")])
+    @example([(firsts[3], "overwrite", 0, b"\xff")])
     def case(damage):
         run = shutil.copytree(pristine, tmp_path_factory.mktemp("case") / "run")
         for rel, action, where, junk in damage:
@@ -123,7 +132,7 @@ def test_any_damage_ends_in_a_message_and_a_rerun_repairs_it(tfidf_run, tmp_path
                 assert (run / rel).read_bytes() == (pristine / rel).read_bytes(), rel
 
     case()
-    print(f"results-dir fuzz: {sum(seen.values())} damaged files over 30 cases: "
+    print(f"results-dir fuzz: {sum(seen.values())} damaged files over 34 cases: "
           f"{dict(sorted(seen.items()))}")
     assert {kind for kind, _ in seen} >= {"records", "predictions", "plan.json", "runs"}
 
