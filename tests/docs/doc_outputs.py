@@ -25,9 +25,16 @@ _HEX = re.compile(r"\b[0-9a-f]{7,64}\b|(?<=Z-)[0-9a-f]{6}\b")  # digests; run id
 _NUMBER = re.compile(r"\d+")
 
 
+# The report's note on this CPU's bf16 factor names the CPU's features and, when the probe ran
+# on a busy machine, says so: it depends on the machine and its load, not on the code.
+_CPU_NOTE = re.compile(r"^(- )?bf16 on this CPU .*\n?", re.MULTILINE)  # absent on AVX2-only CPUs
+
+
 def masked(text: str) -> str:
-    """The text with every hex digest and every number replaced, and runs of spaces and dashes
-    (table padding, which follows the numbers' widths) shortened: what must not drift."""
+    """The text with every hex digest and every number replaced, the CPU note left out, and
+    runs of spaces and dashes (table padding, which follows the numbers' widths) shortened:
+    what must not drift."""
+    text = _CPU_NOTE.sub("", text)
     text = _NUMBER.sub("0", _HEX.sub("<hex>", text.replace("+dirty", "")))
     return re.sub(r" {2,}", " ", re.sub(r"-{3,}", "---", text))
 

@@ -69,6 +69,8 @@ def test_ray_gives_the_local_trials_and_metrics(local_ray, write_suite, tiny_ber
             assert (tmp_path / "ray" / remote[trial_id].artifacts["predictions"]).is_file()
 
 
+@pytest.mark.heavy  # about 90 s beyond the demo: pytest -m heavy (CI runs the tiny-model twin,
+# test_ray_gives_the_local_trials_and_metrics)
 def test_demo_suite_on_ray_equals_local(local_ray, demo_run, tmp_path, monkeypatch, capsys):
     """The shipped demo (real MiniLM) through Ray for its first seed (2 fine-tunes, tfidf,
     baseline; the other seeds add time, not coverage), each task with as many torch threads as

