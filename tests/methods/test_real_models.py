@@ -29,20 +29,21 @@ def beats_baseline(results, min_gain: float):
     return tuned
 
 
-def test_demo_suite(demo_run, capsys):
+def test_demo_suite(demo_run, capsys, monkeypatch):
     code, out, results = demo_run
     assert code == 0, out
     assert "| support-intents | all-MiniLM-L6-v2 | finetune" in out
     assert re.search(r"\| support-intents +\| - +\| tfidf \(word 1-2\)", out), out
     tuned = beats_baseline(results, min_gain=0.3)
     assert sorted({(r.scheduler, r.seed) for r in tuned}) == [
-        ("cosine", 1), ("cosine", 2), ("cosine", 3), ("linear", 1), ("linear", 2), ("linear", 3)]
+        ("cosine", 1), ("linear", 1)]  # conftest.demo_run: the demo's first seed
     records = ResultsStore(results).records()
     baseline = next(r for r in records if r.method == "majority").metrics["test"]
     tfidf = [r for r in records if r.method == "tfidf"]
-    assert len(tfidf) == 3 and all(r.metrics["test"]["mcc"] > baseline["mcc"] + 0.3 for r in tfidf)
+    assert len(tfidf) == 1 and all(r.metrics["test"]["mcc"] > baseline["mcc"] + 0.3 for r in tfidf)
+    monkeypatch.setenv("HARNESS_SUITE_OVERRIDES", "{seeds: [1]}")
     assert main(["run", str(REPO / "suites" / "demo.yaml"), "--results-dir", str(results)]) == 0
-    assert "harness: 0 trained, 10 already done" in capsys.readouterr().out
+    assert "harness: 0 trained, 4 already done" in capsys.readouterr().out
 
 
 @pytest.mark.heavy  # about 95 s: pytest -m heavy (the demo is CI's real-model run)

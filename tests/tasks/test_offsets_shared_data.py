@@ -84,7 +84,8 @@ def test_shared_slice_maps_back_exactly(shared_span_tokenizers, minilm_dir):
                 assert counts.inexpressible == 0  # every character is a token
 
 
-@pytest.mark.slow  # reason: tokenizes every shared JSQuAD context and NER text with 4 tokenizers (~1 min)
+@pytest.mark.slow  # reason: tokenizes every shared JSQuAD context and NER text with 4 tokenizers
+@pytest.mark.heavy  # ~30 s: pytest -m heavy (CI runs the every-80th-text slice above)
 def test_every_shared_answer_and_entity_maps_back_exactly(shared_span_tokenizers, minilm_dir):
     toks = tokenizers(shared_span_tokenizers, minilm_dir)
     rows = []
