@@ -16,11 +16,11 @@ from harness.cli import main
 from harness.exporters.mteb_results import hub_identity
 from harness.store.store import ResultsStore
 
-pytest.importorskip("mteb", reason="the [embeddings] extra (mteb) is not installed")
-
 
 @pytest.fixture(scope="module")
 def sts_run(tmp_path_factory, tiny_bert):
+    # here, not at module level: importing mteb costs the fast tier 4 s its two tests never use
+    pytest.importorskip("mteb", reason="the [embeddings] extra (mteb) is not installed")
     root = tmp_path_factory.mktemp("export")
     texts, labels = tiny_models.english_texts(n=120, seed=2)
     rng = random.Random(0)
