@@ -115,8 +115,9 @@ def _ray_trial_workers():
 def test_killed_ray_worker_is_retried(local_ray, write_suite, tiny_bert, english_data, tmp_path,
                                       monkeypatch, capsys):
     monkeypatch.setenv("HARNESS_CACHE", str(tmp_path / "cache"))
-    # 6 epochs: a tiny trial of one epoch can end (~1 s) before the killer's 1 s wait is over.
-    suite = _suite(write_suite, tiny_bert, english_data, epochs=6)
+    # 30 epochs (~3 s of training on a quiet machine): with 6, both trials once ended before
+    # the killer's 1 s wait was over, and nothing was killed.
+    suite = _suite(write_suite, tiny_bert, english_data, epochs=30)
     killed, stop = [], threading.Event()
 
     def killer():
