@@ -74,7 +74,7 @@ def read_table(path: str, fmt: str, field: str, what: str, text_columns: bool = 
     import datasets
 
     builder, kwargs = BUILDERS[fmt]
-    _check_regular(path, field)
+    check_regular(path, field)
     if builder == "csv":
         header = _check_header(path, kwargs.get("delimiter", ","), field)
         kwargs = {**kwargs, **AS_WRITTEN}
@@ -95,7 +95,9 @@ def read_table(path: str, fmt: str, field: str, what: str, text_columns: bool = 
     return ds if builder != "csv" or text_columns else with_number_columns(ds)
 
 
-def _check_regular(path: str, field: str) -> None:
+def check_regular(path: str, field: str) -> None:
+    """A DataError naming `field` unless `path` is a regular file (a FIFO or a device would
+    block or never end)."""
     try:
         regular_file(path)
     except FileNotFoundError:

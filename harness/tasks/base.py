@@ -71,6 +71,13 @@ class ReportRow:
     predictions: list[tuple[np.ndarray, np.ndarray]]
 
 
+def best_trained_row(rows: list[ReportRow]) -> ReportRow | None:
+    """The trained row with stored predictions and the highest main metric (the detail views of
+    the span tasks, whose main metrics are higher-is-better); None when there is none."""
+    return max((r for r in rows if not r.baseline and r.predictions and r.main is not None),
+               key=lambda r: r.main, default=None)
+
+
 @dataclass
 class TaskInfo:
     """What a prepared dataset's task type derived from it (JSON-ready in `as_dict`)."""

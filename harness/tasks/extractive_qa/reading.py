@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from harness.data.load import DataError, column_values, read_table
+from harness.data.load import DataError, check_regular, column_values, read_table
 
 ID, QUESTION, CONTEXT, ANSWERS = "id", "question", "context", "answers"
 
@@ -70,19 +70,16 @@ def to_dataset(rows: list[dict]):
 
 
 def _squad_object(path: str, fmt: str, field: str):
-    from harness.readable import NotRegularFile, decode_utf8, read_bytes
+    from harness.readable import decode_utf8, read_bytes
 
     if fmt != "json":
         return None
+    check_regular(path, field)  # a FIFO would never end
     try:
-        text = decode_utf8(read_bytes(path))  # a regular file only: a FIFO would never end
+        text = decode_utf8(read_bytes(path))
         if not text.lstrip().startswith("{"):
             return None
         obj = json.loads(text)
-    except FileNotFoundError:
-        raise DataError(f"file not found: {path}", field=field) from None
-    except NotRegularFile as e:
-        raise DataError(f"{path} is {e.kind}, not a data file", field=field) from None
     except UnicodeDecodeError as e:
         raise DataError(f"{path} is not UTF-8 text (byte {e.start})", field=field) from None
     except json.JSONDecodeError as e:

@@ -5,7 +5,7 @@ context around them."""
 from __future__ import annotations
 
 from harness.metrics.answers import question_scores
-from harness.tasks.base import ReportRow, TaskTable
+from harness.tasks.base import ReportRow, TaskTable, best_trained_row
 
 WORST = 20
 AROUND = 40  # context characters shown before and after the answers
@@ -21,8 +21,7 @@ def excerpt(context: str, spans: list[tuple[int, int]], gold: tuple[int, int]) -
 
 
 def worst_questions(dataset: str, rows: list[ReportRow]) -> TaskTable | None:
-    best = max((r for r in rows if not r.baseline and r.predictions and r.main is not None),
-               key=lambda r: r.main, default=None)
+    best = best_trained_row(rows)
     if best is None:
         return None
     y, p = best.predictions[0]

@@ -5,7 +5,7 @@ predicted entities marked in the text."""
 from __future__ import annotations
 
 from harness.metrics.entities import score
-from harness.tasks.base import ReportRow, TaskTable
+from harness.tasks.base import ReportRow, TaskTable, best_trained_row
 
 MICRO = "all (micro)"
 WORST = 20
@@ -54,8 +54,7 @@ def per_type_table(dataset: str, rows: list[ReportRow]) -> TaskTable | None:
 
 
 def worst_sentences(dataset: str, rows: list[ReportRow]) -> TaskTable | None:
-    best = max((r for r in rows if not r.baseline and r.predictions and r.main is not None),
-               key=lambda r: r.main, default=None)
+    best = best_trained_row(rows)
     if best is None:
         return None
     y, p = best.predictions[0]
