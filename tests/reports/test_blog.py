@@ -59,6 +59,7 @@ def test_blog_only_for_markdown_files(tmp_path, capsys):
     assert len(err) == 2 and all(line.startswith("harness: error: --for: ") for line in err), err
 
 
+@pytest.mark.slow  # starts headless Chromium
 def test_blog_renders_in_chromium_with_japanese_text(blog, tmp_path):
     from markdown_it import MarkdownIt
 

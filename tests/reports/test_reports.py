@@ -157,6 +157,7 @@ def test_html_is_self_contained_and_escaped(hostile_page):
     assert page.count('src="data:image/png;base64,') == 4  # bars, confusion, pareto, schedules
 
 
+@pytest.mark.slow  # starts headless Chromium
 def test_html_renders_in_chromium_and_runs_nothing_injected(hostile_page, tmp_path):
     proc = chromium("--dump-dom", hostile_page.as_uri(), tmp=tmp_path)
     dom = proc.stdout
@@ -170,6 +171,7 @@ def test_html_renders_in_chromium_and_runs_nothing_injected(hostile_page, tmp_pa
     assert len(rows) == 3 and "0.8889 ± " in rows[0] and "&lt;script&gt;" in rows[0]
 
 
+@pytest.mark.slow  # starts headless Chromium
 def test_html_sorts_in_chromium(hostile_page, tmp_path):
     # '#sort=leaderboard:4:asc' sorts the accuracy column ascending when the page loads.
     proc = chromium("--dump-dom", hostile_page.as_uri() + "#sort=leaderboard:4:asc", tmp=tmp_path)
@@ -179,6 +181,7 @@ def test_html_sorts_in_chromium(hostile_page, tmp_path):
     assert 'aria-sort="ascending"' in board
 
 
+@pytest.mark.slow  # starts headless Chromium
 def test_html_screenshot(hostile_page, tmp_path):
     shot = tmp_path / "page.png"
     proc = chromium(f"--screenshot={shot}", "--window-size=1280,1600", hostile_page.as_uri(), tmp=tmp_path)
